@@ -1,0 +1,57 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsUUID } from 'class-validator';
+import { PaginationQueryDto, type Page } from '../common/pagination.dto';
+import { ConnectionDto, CreateConnectionDto, UpdateConnectionDto } from './connection.dto';
+import { ConnectionsService } from './connections.service';
+
+class ListConnectionsQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  sourceId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  destinationId?: string;
+}
+
+@ApiTags('connections')
+@ApiBearerAuth()
+@Controller('connections')
+export class ConnectionsController {
+  constructor(private readonly service: ConnectionsService) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: ConnectionDto })
+  async create(@Body() body: CreateConnectionDto): Promise<ConnectionDto> {
+    return ConnectionDto.from(await this.service.create(body));
+  }
+
+  @Get()
+  async list(@Query() query: ListConnectionsQueryDto): Promise<Page<ConnectionDto>> {
+    const filter = { ...(query.sourceId ? { sourceId: query.sourceId } : {}), ...(query.destinationId ? { destinationId: query.destinationId } : {}) };
+    const page = await this.service.list(filter, query.limit, query.offset);
+    return { ...page, items: page.items.map((c) => ConnectionDto.from(c)) };
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: ConnectionDto })
+  async get(@Param('id') id: string): Promise<ConnectionDto> {
+    return ConnectionDto.from(await this.service.get(id));
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: ConnectionDto })
+  async update(@Param('id') id: string, @Body() body: UpdateConnectionDto): Promise<ConnectionDto> {
+    return ConnectionDto.from(await this.service.update(id, body));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  async delete(@Param('id') id: string): Promise<void> {
+    await this.service.delete(id);
+  }
+}

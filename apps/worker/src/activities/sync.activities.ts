@@ -1,0 +1,142 @@
+// The sync activities. `replicate` runs one attempt: it loads the connection, resumes from the
+// job's last committed checkpoint, streams records from source to destination through the sync
+// engine, and commits each destination checkpoint (state + position + counters) in one
+// transaction. It heartbeats progress so a dead worker is noticed and another takes over.
+import { Context, CancelledFailure } from '@temporalio/activity';
+import type { DataSource } from 'typeorm';
+import { classifyError, ConfigError, type ConnectorRegistry, type JsonLogger } from '@tributary/connector-sdk';
+import { ActorCatalogEntity, ConnectionEntity, type JobRepository } from '@tributary/persistence';
+import { configureCatalog, formatIssues, streamKey, type StateMessage, type AirbyteCatalog } from '@tributary/protocol';
+import { runReplication, type NamespaceMapping } from '@tributary/sync-engine';
+import type { JobOutcome, ReplicationResult, SyncActivities } from '@tributary/workflows';
+import type { ActorLoader } from '../actor-loader';
+import { JobLogSink } from '../job-log-sink';
+import { toApplicationFailure } from './failure-mapping';
+import { discoverAndStore } from './catalog-discovery';
+
+export interface SyncActivityDependencies {
+  dataSource: DataSource;
+  jobs: JobRepository;
+  actors: ActorLoader;
+  registry: ConnectorRegistry;
+  logger: JsonLogger;
+}
+
+const HEARTBEAT_EVERY_MS = 1000;
+
+export function createSyncActivities(deps: SyncActivityDependencies): SyncActivities {
+  const { jobs } = deps;
+
+  async function markJobRunning(jobId: string): Promise<void> {
+    await jobs.markRunning(jobId);
+  }
+
+  async function finishJob({ jobId, outcome }: { jobId: string; outcome: JobOutcome }): Promise<void> {
+    const failure = outcome.status === 'failed' ? { type: outcome.failureType, message: outcome.message } : undefined;
+    const changed = await jobs.finish(jobId, outcome.status, failure);
+    if (changed) {
+      const sink = new JobLogSink(jobs, jobId, undefined);
+      const logger = deps.logger.child({ jobId }, { sinks: [sink.receive] });
+      if (failure) logger.error(`job failed (${failure.type.replace('_', ' ')}): ${failure.message}`);
+      else logger.info(`job ${outcome.status}`);
+      await sink.flush();
+    }
+  }
+
+  async function replicate({ jobId, connectionId }: { jobId: string; connectionId: string }): Promise<ReplicationResult> {
+    const context = Context.current();
+    const attemptNumber = context.info.attempt;
+    const attempt = await jobs.startAttempt(jobId, attemptNumber);
+    const sink = new JobLogSink(jobs, jobId, attemptNumber);
+    let logger = deps.logger.child({ jobId, attempt: attemptNumber }, { sinks: [sink.receive] });
+    let recordsEmitted = 0;
+    context.heartbeat({ recordsEmitted });
+    const heartbeat = setInterval(() => context.heartbeat({ recordsEmitted }), HEARTBEAT_EVERY_MS);
+    try {
+      const job = await jobs.get(jobId);
+      const connection = await deps.dataSource.getRepository(ConnectionEntity).findOne({ where: { id: connectionId } });
+      if (!job || !connection) throw new ConfigError('the connection or job no longer exists');
+      logger.info(`attempt ${attemptNumber} of ${job.type} job started`);
+      const source = await deps.actors.load('source', connection.sourceId);
+      const destination = await deps.actors.load('destination', connection.destinationId);
+      logger = logger.child({}, { secrets: [...source.secrets, ...destination.secrets] });
+
+      const discovered = await currentCatalog(connection.sourceId, async () => {
+        logger.info(`no catalog stored for source "${source.actor.name}": discovering it`);
+        return (await discoverAndStore(deps.dataSource, source, context.cancellationSignal, logger)).catalog;
+      });
+      const destinationModes = destination.manifest.spec.supported_destination_sync_modes ?? ['overwrite', 'append'];
+      const { catalog, issues } = configureCatalog(discovered, connection.streams, destinationModes);
+      if (issues.length) throw new ConfigError(`the connection's stream settings no longer fit the source: ${formatIssues(issues)}`);
+      if (!catalog.streams.length) throw new ConfigError('no stream of this connection is selected');
+
+      const refreshed = new Set((job.type === 'refresh' ? (job.streams ?? catalog.streams.map((s) => s.stream)) : []).map((s) => streamKey(s)));
+      const incremental = new Set(catalog.streams.filter((s) => s.sync_mode === 'incremental').map((s) => streamKey(s.stream)));
+      const sourceState: StateMessage[] = (await jobs.currentStates(connectionId))
+        .filter(({ jobId: writer, state }) => {
+          const key = state.state.stream ? streamKey(state.state.stream.stream_descriptor) : undefined;
+          if (writer === jobId) return true;
+          return !!key && incremental.has(key) && !refreshed.has(key);
+        })
+        .map(({ state }) => state);
+
+      const resume = await jobs.resumePoint(jobId);
+      if (resume) {
+        await jobs.markAttemptResumed(attempt.id);
+        logger.info(`resuming from checkpoint ${resume.sequence} committed by an earlier attempt`, { checkpoint: resume.sequence });
+      }
+      let sequence = resume?.sequence ?? 0;
+      const mapping: NamespaceMapping =
+        connection.namespaceDefinition === 'custom' ? { type: 'custom', format: connection.namespaceFormat ?? '' } : { type: connection.namespaceDefinition };
+
+      const summary = await runReplication({
+        source: source.connector,
+        sourceConfig: source.config,
+        destination: destination.connector,
+        destinationConfig: destination.config,
+        catalog,
+        sourceState,
+        mapping: { namespace: mapping, prefix: connection.prefix },
+        syncId: jobId,
+        resumePosition: resume?.position ?? undefined,
+        signal: context.cancellationSignal,
+        logger,
+        onProgress: (progress) => {
+          recordsEmitted = progress.totalRecordsEmitted;
+        },
+        onCommit: async (commit) => {
+          sequence++;
+          await jobs.commitCheckpoint({ connectionId, jobId, attemptId: attempt.id, attemptNumber, sequence, states: commit.states, position: commit.position, stats: commit.stats });
+          logger.debug(`checkpoint ${sequence} committed`, { records: commit.stats.reduce((n, s) => n + s.records, 0) });
+        },
+      });
+      await jobs.finishAttempt(attempt.id, 'succeeded');
+      logger.info(`attempt ${attemptNumber} succeeded: ${summary.recordsCommitted} records, ${summary.bytesCommitted} bytes committed in ${summary.commits} checkpoints`);
+      return { recordsCommitted: summary.recordsCommitted, bytesCommitted: summary.bytesCommitted };
+    } catch (error) {
+      const reason = context.cancellationSignal.aborted ? context.cancellationSignal.reason : undefined;
+      if (reason instanceof CancelledFailure && reason.message === 'CANCELLED') {
+        await jobs.finishAttempt(attempt.id, 'cancelled');
+        logger.info('attempt cancelled on request');
+        throw reason;
+      }
+      const { failureType, message } = reason instanceof CancelledFailure
+        ? { failureType: 'transient_error' as const, message: `the attempt was interrupted (${reason.message.toLowerCase().replace(/_/g, ' ')})` }
+        : classifyError(error);
+      const safeMessage = logger.redact(message);
+      await jobs.finishAttempt(attempt.id, 'failed', { type: failureType, message: safeMessage });
+      logger.error(`attempt ${attemptNumber} failed (${failureType.replace('_', ' ')}): ${safeMessage}`);
+      throw toApplicationFailure(failureType, safeMessage);
+    } finally {
+      clearInterval(heartbeat);
+      await sink.flush();
+    }
+  }
+
+  async function currentCatalog(sourceId: string, discover: () => Promise<AirbyteCatalog>): Promise<AirbyteCatalog> {
+    const stored = await deps.dataSource.getRepository(ActorCatalogEntity).findOne({ where: { actorId: sourceId }, order: { createdAt: 'DESC' } });
+    return stored ? stored.catalog : discover();
+  }
+
+  return { markJobRunning, replicate, finishJob };
+}

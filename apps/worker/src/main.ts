@@ -1,0 +1,72 @@
+// The worker process: polls the sync task queue and runs workflows and activities. Workflow code
+// is bundled from @tributary/workflows; activities get their dependencies from here.
+import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
+import { ConnectorRegistry, JsonLogger } from '@tributary/connector-sdk';
+import { createDataSource, JobRepository, resolveSecretCipher } from '@tributary/persistence';
+import { ActorLoader } from './actor-loader';
+import { createConnectorActivities } from './activities/connector.activities';
+import { createSyncActivities } from './activities/sync.activities';
+import { loadWorkerConfig } from './worker.config';
+
+async function main(): Promise<void> {
+  const config = loadWorkerConfig(process.env);
+  const logger = new JsonLogger({ level: config.logLevel, bindings: { service: 'worker' } });
+  Runtime.install({
+    logger: {
+      log: (level, message, meta) => logger.log(level === 'ERROR' ? 'error' : level === 'WARN' ? 'warn' : level === 'INFO' ? 'info' : 'debug', message, meta),
+      trace: () => undefined,
+      debug: () => undefined,
+      info: (message, meta) => logger.info(message, meta),
+      warn: (message, meta) => logger.warn(message, meta),
+      error: (message, meta) => logger.error(message, meta),
+    },
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+    shutdownSignals: [],
+  });
+
+  const registry = ConnectorRegistry.load({ connectorDirectories: config.connectorDirectories, plugins: config.plugins });
+  for (const problem of registry.problems) logger.warn(`connector not registered: ${problem.location}: ${problem.message}`);
+  const dataSource = createDataSource({ url: config.databaseUrl, applicationName: 'tributary-worker', poolSize: 10 });
+  await dataSource.initialize();
+  const cipher = resolveSecretCipher({ secretKey: config.secretKey, dataDir: config.dataDir });
+  const actors = new ActorLoader(dataSource, registry, cipher);
+  const jobs = new JobRepository(dataSource);
+
+  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporalNamespace,
+    taskQueue: config.taskQueue,
+    workflowsPath: require.resolve('@tributary/workflows/workflows'),
+    activities: {
+      ...createSyncActivities({ dataSource, jobs, actors, registry, logger }),
+      ...createConnectorActivities({ dataSource, actors, logger }),
+    },
+    maxConcurrentActivityTaskExecutions: config.maxConcurrentSyncs * 2,
+    shutdownGraceTime: '10 seconds',
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`received ${signal}: finishing running tasks, then stopping`);
+    worker.shutdown();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+
+  logger.info('worker ready', { taskQueue: config.taskQueue, namespace: config.temporalNamespace, connectors: registry.list().map((c) => c.manifest.id) });
+  try {
+    await worker.run();
+  } finally {
+    await connection.close();
+    await dataSource.destroy();
+    logger.info('worker stopped');
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', service: 'worker', message: `worker failed: ${(error as Error).message}` })}\n`);
+  process.exit(1);
+});

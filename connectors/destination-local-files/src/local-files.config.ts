@@ -1,0 +1,21 @@
+// The destination's configuration, validated once where it enters (check, write) against the spec
+// in tributary.connector.json, the same schema the console renders and the API validates.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ConfigError, MANIFEST_FILE } from '@tributary/connector-sdk';
+import { type ConnectorSpecification, formatIssues, type JsonObject, validateAgainstSchema } from '@tributary/protocol';
+
+export interface LocalFilesConfig {
+  /** Absolute, or relative to the working directory. */
+  destination_path: string;
+}
+
+/** Read from the manifest, which sits beside both src/ and dist/, so the spec is written once. */
+export const LOCAL_FILES_SPEC = (JSON.parse(readFileSync(join(__dirname, '..', MANIFEST_FILE), 'utf8')) as { spec: ConnectorSpecification }).spec;
+
+/** The absolute directory everything is written under. Throws ConfigError naming every invalid field. */
+export function destinationRoot(config: JsonObject): string {
+  const issues = validateAgainstSchema(LOCAL_FILES_SPEC.connectionSpecification, config);
+  if (issues.length > 0) throw new ConfigError(`Invalid local-files configuration: ${formatIssues(issues)}.`);
+  return resolve((config as unknown as LocalFilesConfig).destination_path);
+}

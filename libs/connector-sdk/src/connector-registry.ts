@@ -1,0 +1,149 @@
+// The connector registry: finds connector packages (a directory of packages such as
+// `connectors/`, and plugin packages or directories), reads their manifests without running their
+// code, and loads an implementation only when a sync needs it. A broken plugin is reported and
+// skipped; the others keep working.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { assertValidSchema, type ConnectorKind, type ConnectorManifest } from '@tributary/protocol';
+import type { ConnectorImplementation } from './connector';
+
+export const MANIFEST_FILE = 'tributary.connector.json';
+
+export interface RegisteredConnector {
+  manifest: ConnectorManifest;
+  /** The package directory. */
+  directory: string;
+  /** Markdown documentation (the package README), when present. */
+  docs?: string;
+  origin: 'builtin' | 'plugin';
+}
+
+export interface RegistryProblem {
+  /** The directory or package name that could not be registered. */
+  location: string;
+  message: string;
+}
+
+export interface RegistryOptions {
+  /** Directories whose sub-directories are connector packages (e.g. the repository's `connectors/`). */
+  connectorDirectories: string[];
+  /** Plugin npm package names or directories (e.g. from `TRIBUTARY_PLUGINS`). */
+  plugins?: string[];
+  /** Where plugin package names are resolved from. */
+  resolveFrom?: string;
+}
+
+export class ConnectorRegistry {
+  private readonly byId = new Map<string, RegisteredConnector>();
+  private readonly loaded = new Map<string, Promise<ConnectorImplementation>>();
+  readonly problems: RegistryProblem[] = [];
+
+  static load(options: RegistryOptions): ConnectorRegistry {
+    const registry = new ConnectorRegistry();
+    for (const root of options.connectorDirectories) {
+      if (!existsSync(root)) continue;
+      for (const entry of readdirSync(root).sort()) {
+        const directory = join(root, entry);
+        if (statSync(directory).isDirectory() && existsSync(join(directory, MANIFEST_FILE))) {
+          registry.register(directory, 'builtin');
+        }
+      }
+    }
+    const requireFrom = createRequire(join(resolve(options.resolveFrom ?? process.cwd()), 'noop.js'));
+    for (const plugin of options.plugins ?? []) {
+      try {
+        const directory = plugin.startsWith('.') || plugin.startsWith('/') ? resolve(plugin) : resolve(requireFrom.resolve(`${plugin}/package.json`), '..');
+        registry.register(directory, 'plugin', plugin);
+      } catch (error) {
+        registry.problems.push({ location: plugin, message: `cannot find plugin package: ${(error as Error).message.split('\n')[0]}` });
+      }
+    }
+    return registry;
+  }
+
+  list(kind?: ConnectorKind): RegisteredConnector[] {
+    return [...this.byId.values()].filter((c) => !kind || c.manifest.kind === kind).sort((a, b) => a.manifest.id.localeCompare(b.manifest.id));
+  }
+
+  get(id: string): RegisteredConnector | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Loads (once) and returns the connector's implementation; throws with the cause in words. */
+  implementation(id: string): Promise<ConnectorImplementation> {
+    const connector = this.byId.get(id);
+    if (!connector) return Promise.reject(new Error(`unknown connector "${id}"`));
+    let pending = this.loaded.get(id);
+    if (!pending) {
+      pending = loadImplementation(connector);
+      this.loaded.set(id, pending);
+    }
+    return pending;
+  }
+
+  private register(directory: string, origin: RegisteredConnector['origin'], location = directory): void {
+    try {
+      const manifest = readManifest(directory);
+      const existing = this.byId.get(manifest.id);
+      if (existing) {
+        throw new Error(`connector id "${manifest.id}" is already registered from ${existing.directory}`);
+      }
+      const readme = join(directory, 'README.md');
+      this.byId.set(manifest.id, { manifest, directory, origin, docs: existsSync(readme) ? readFileSync(readme, 'utf8') : undefined });
+    } catch (error) {
+      this.problems.push({ location, message: (error as Error).message });
+    }
+  }
+}
+
+function readManifest(directory: string): ConnectorManifest {
+  const file = join(directory, MANIFEST_FILE);
+  if (!existsSync(file)) throw new Error(`no ${MANIFEST_FILE} in ${directory}`);
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new Error(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  const pkg = existsSync(join(directory, 'package.json')) ? (JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8')) as { version?: string }) : {};
+  const missing = ['id', 'name', 'kind', 'spec'].filter((key) => raw[key] === undefined);
+  if (missing.length) throw new Error(`${file} lacks ${missing.join(', ')}`);
+  if (raw.kind !== 'source' && raw.kind !== 'destination') throw new Error(`${file}: kind must be "source" or "destination"`);
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(String(raw.id))) throw new Error(`${file}: id must be lower-case letters, digits and dashes`);
+  const spec = raw.spec as ConnectorManifest['spec'];
+  if (!spec || typeof spec.connectionSpecification !== 'object') throw new Error(`${file}: spec.connectionSpecification must be a JSON Schema object`);
+  assertValidSchema(spec.connectionSpecification);
+  let icon = raw.icon as string | undefined;
+  if (icon && !icon.startsWith('<') && !/^https?:/.test(icon) && existsSync(join(directory, icon))) {
+    icon = readFileSync(join(directory, icon), 'utf8');
+  }
+  return {
+    id: String(raw.id),
+    name: String(raw.name),
+    kind: raw.kind,
+    version: String(raw.version ?? pkg.version ?? '0.0.0'),
+    description: raw.description as string | undefined,
+    icon,
+    documentationUrl: raw.documentationUrl as string | undefined,
+    spec,
+  };
+}
+
+async function loadImplementation(connector: RegisteredConnector): Promise<ConnectorImplementation> {
+  const requireFrom = createRequire(join(connector.directory, 'package.json'));
+  let mod: { connector?: ConnectorImplementation };
+  try {
+    mod = requireFrom(connector.directory) as { connector?: ConnectorImplementation };
+  } catch (error) {
+    throw new Error(`connector "${connector.manifest.id}" failed to load from ${connector.directory}: ${(error as Error).message}`);
+  }
+  const implementation = mod.connector;
+  if (!implementation || typeof implementation.create !== 'function') {
+    throw new Error(`connector "${connector.manifest.id}" does not export \`connector\` with a create() function`);
+  }
+  if (implementation.kind !== connector.manifest.kind) {
+    throw new Error(`connector "${connector.manifest.id}" is declared a ${connector.manifest.kind} but exports a ${implementation.kind}`);
+  }
+  return implementation;
+}

@@ -1,0 +1,4 @@
+export * from './connector';
+export * from './errors';
+export * from './connector-registry';
+export * from './json-logger';

@@ -1,0 +1,264 @@
+// Jobs, attempts, per-stream stats, logs and committed state: everything the API and the worker
+// record about a sync. Checkpoints are committed in one transaction (states, destination position,
+// counters) so a resumed attempt always sees a consistent picture.
+import { In, type DataSource, type EntityManager } from 'typeorm';
+import type { FailureType, JsonObject, StateMessage } from '@tributary/protocol';
+import {
+  ACTIVE_JOB_STATUSES,
+  AttemptEntity,
+  JobEntity,
+  JobLogEntity,
+  StreamStatsEntity,
+  SyncCheckpointEntity,
+  type AttemptStatus,
+  type JobLogLevel,
+  type JobStatus,
+  type JobType,
+} from '../entities';
+
+export class ActiveJobExistsError extends Error {
+  constructor(readonly activeJobId: string | undefined) {
+    super('a job of this connection is already pending or running');
+    this.name = 'ActiveJobExistsError';
+  }
+}
+
+export interface StreamRef {
+  name: string;
+  namespace?: string;
+}
+
+export interface CheckpointCommit {
+  connectionId: string;
+  jobId: string;
+  attemptId: string;
+  attemptNumber: number;
+  sequence: number;
+  states: StateMessage[];
+  position?: JsonObject;
+  /** Records and bytes made durable since the previous commit, per stream. */
+  stats: { stream: StreamRef; records: number; bytes: number }[];
+}
+
+export interface ResumePoint {
+  sequence: number;
+  position: JsonObject | null;
+}
+
+export interface JobFailure {
+  type: FailureType;
+  message: string;
+}
+
+export interface JobLogInput {
+  jobId: string;
+  attemptNumber?: number;
+  at: Date;
+  level: JobLogLevel;
+  message: string;
+  fields?: Record<string, unknown>;
+}
+
+/** Stream name under which a GLOBAL state message is stored. */
+export const GLOBAL_STATE_STREAM = '__global__';
+
+const TERMINAL: JobStatus[] = ['succeeded', 'failed', 'cancelled'];
+
+export class JobRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Creates a pending job; throws ActiveJobExistsError when one is already pending or running. */
+  async create(connectionId: string, type: JobType, streams: StreamRef[] | null): Promise<JobEntity> {
+    const jobs = this.dataSource.getRepository(JobEntity);
+    try {
+      return await jobs.save(jobs.create({ connectionId, type, streams, status: 'pending' }));
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') {
+        const active = await this.findActive(connectionId);
+        throw new ActiveJobExistsError(active?.id);
+      }
+      throw error;
+    }
+  }
+
+  findActive(connectionId: string): Promise<JobEntity | null> {
+    return this.dataSource.getRepository(JobEntity).findOne({ where: { connectionId, status: In(ACTIVE_JOB_STATUSES) } });
+  }
+
+  get(jobId: string): Promise<JobEntity | null> {
+    return this.dataSource.getRepository(JobEntity).findOne({ where: { id: jobId } });
+  }
+
+  async list(filter: { connectionId?: string; status?: JobStatus; limit: number; offset: number }): Promise<{ items: JobEntity[]; total: number }> {
+    const [items, total] = await this.dataSource.getRepository(JobEntity).findAndCount({
+      where: { ...(filter.connectionId ? { connectionId: filter.connectionId } : {}), ...(filter.status ? { status: filter.status } : {}) },
+      order: { createdAt: 'DESC' },
+      take: filter.limit,
+      skip: filter.offset,
+    });
+    return { items, total };
+  }
+
+  async attachWorkflow(jobId: string, workflowId: string, runId: string): Promise<void> {
+    await this.dataSource.getRepository(JobEntity).update(jobId, { workflowId, runId });
+  }
+
+  async delete(jobId: string): Promise<void> {
+    await this.dataSource.getRepository(JobEntity).delete(jobId);
+  }
+
+  async markRunning(jobId: string): Promise<void> {
+    await this.dataSource
+      .getRepository(JobEntity)
+      .createQueryBuilder()
+      .update()
+      .set({ status: 'running', startedAt: () => 'COALESCE(started_at, now())' })
+      .where('id = :jobId AND status IN (:...active)', { jobId, active: ACTIVE_JOB_STATUSES })
+      .execute();
+  }
+
+  /**
+   * Starts attempt `number`. Attempts of this job still marked running belonged to a worker that
+   * died without reporting back; they are closed as failed first.
+   */
+  async startAttempt(jobId: string, number: number): Promise<AttemptEntity> {
+    return this.dataSource.transaction(async (manager) => {
+      const attempts = manager.getRepository(AttemptEntity);
+      await attempts
+        .createQueryBuilder()
+        .update()
+        .set({ status: 'failed', failureType: 'transient_error', failureMessage: 'the worker running this attempt stopped without reporting back', endedAt: () => 'now()' })
+        .where('job_id = :jobId AND status = :running AND number < :number', { jobId, running: 'running', number })
+        .execute();
+      const existing = await attempts.findOne({ where: { jobId, number } });
+      if (existing) return existing;
+      return attempts.save(attempts.create({ jobId, number, status: 'running', startedAt: new Date() }));
+    });
+  }
+
+  async markAttemptResumed(attemptId: string): Promise<void> {
+    await this.dataSource.getRepository(AttemptEntity).update(attemptId, { resumed: true });
+  }
+
+  async finishAttempt(attemptId: string, status: AttemptStatus, failure?: JobFailure): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(AttemptEntity).update(attemptId, {
+        status,
+        failureType: failure?.type ?? null,
+        failureMessage: failure?.message ?? null,
+        endedAt: new Date(),
+      });
+      await manager
+        .getRepository(StreamStatsEntity)
+        .update({ attemptId }, { status: status === 'succeeded' ? 'complete' : 'incomplete' });
+    });
+  }
+
+  /** Moves the job to a terminal status unless it is in one already; returns whether it did. */
+  async finish(jobId: string, status: Extract<JobStatus, 'succeeded' | 'failed' | 'cancelled'>, failure?: JobFailure): Promise<boolean> {
+    const result = await this.dataSource
+      .getRepository(JobEntity)
+      .createQueryBuilder()
+      .update()
+      .set({ status, failureType: failure?.type ?? null, failureMessage: failure?.message ?? null, endedAt: () => 'now()' })
+      .where('id = :jobId AND status NOT IN (:...terminal)', { jobId, terminal: TERMINAL })
+      .execute();
+    if (status !== 'succeeded') {
+      await this.dataSource
+        .getRepository(AttemptEntity)
+        .createQueryBuilder()
+        .update()
+        .set({ status: status === 'cancelled' ? 'cancelled' : 'failed', endedAt: () => 'now()' })
+        .where('job_id = :jobId AND status = :running', { jobId, running: 'running' })
+        .execute();
+    }
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Commits a checkpoint: stream states, destination position and counters, atomically. */
+  async commitCheckpoint(commit: CheckpointCommit): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      for (const state of commit.states) {
+        const descriptor = state.state.stream?.stream_descriptor;
+        await manager.query(
+          `INSERT INTO stream_states (connection_id, job_id, attempt_number, stream_namespace, stream_name, state) VALUES ($1, $2, $3, $4, $5, $6)`,
+          [commit.connectionId, commit.jobId, commit.attemptNumber, descriptor?.namespace ?? '', descriptor?.name ?? GLOBAL_STATE_STREAM, JSON.stringify(state)],
+        );
+      }
+      await manager.query(
+        `INSERT INTO sync_checkpoints (job_id, sequence, destination_position) VALUES ($1, $2, $3)
+         ON CONFLICT (job_id) DO UPDATE SET sequence = EXCLUDED.sequence, destination_position = EXCLUDED.destination_position, updated_at = now()`,
+        [commit.jobId, commit.sequence, commit.position ? JSON.stringify(commit.position) : null],
+      );
+      await this.addStats(manager, commit);
+    });
+  }
+
+  private async addStats(manager: EntityManager, commit: CheckpointCommit): Promise<void> {
+    let records = 0;
+    let bytes = 0;
+    for (const { stream, records: r, bytes: b } of commit.stats) {
+      records += r;
+      bytes += b;
+      await manager.query(
+        `INSERT INTO stream_stats (job_id, attempt_id, stream_namespace, stream_name, records_committed, bytes_committed, records_emitted)
+         VALUES ($1, $2, $3, $4, $5, $6, $5)
+         ON CONFLICT (attempt_id, stream_namespace, stream_name) DO UPDATE SET
+           records_committed = stream_stats.records_committed + EXCLUDED.records_committed,
+           bytes_committed = stream_stats.bytes_committed + EXCLUDED.bytes_committed,
+           records_emitted = stream_stats.records_emitted + EXCLUDED.records_emitted,
+           updated_at = now()`,
+        [commit.jobId, commit.attemptId, stream.namespace ?? '', stream.name, r, b],
+      );
+    }
+    if (records || bytes) {
+      await manager.query(`UPDATE attempts SET records_committed = records_committed + $2, bytes_committed = bytes_committed + $3 WHERE id = $1`, [commit.attemptId, records, bytes]);
+      await manager.query(`UPDATE jobs SET records_committed = records_committed + $2, bytes_committed = bytes_committed + $3, updated_at = now() WHERE id = $1`, [commit.jobId, records, bytes]);
+    }
+  }
+
+  /** The checkpoint a resumed attempt of this job continues from, or null when nothing was committed. */
+  async resumePoint(jobId: string): Promise<ResumePoint | null> {
+    const checkpoint = await this.dataSource.getRepository(SyncCheckpointEntity).findOne({ where: { jobId } });
+    return checkpoint ? { sequence: checkpoint.sequence, position: checkpoint.destinationPosition } : null;
+  }
+
+  /** The current (newest committed) state of every stream of a connection, with the job that wrote it. */
+  async currentStates(connectionId: string): Promise<{ jobId: string; state: StateMessage }[]> {
+    const rows: { job_id: string; state: StateMessage }[] = await this.dataSource.query(
+      `SELECT DISTINCT ON (stream_namespace, stream_name) job_id, state FROM stream_states WHERE connection_id = $1 ORDER BY stream_namespace, stream_name, id DESC`,
+      [connectionId],
+    );
+    return rows.map((r) => ({ jobId: r.job_id, state: r.state }));
+  }
+
+  attempts(jobId: string): Promise<AttemptEntity[]> {
+    return this.dataSource.getRepository(AttemptEntity).find({ where: { jobId }, order: { number: 'ASC' } });
+  }
+
+  streamStats(jobIds: string[]): Promise<StreamStatsEntity[]> {
+    if (!jobIds.length) return Promise.resolve([]);
+    return this.dataSource.getRepository(StreamStatsEntity).find({ where: { jobId: In(jobIds) }, order: { streamName: 'ASC' } });
+  }
+
+  async appendLogs(entries: JobLogInput[]): Promise<void> {
+    if (!entries.length) return;
+    const values: unknown[] = [];
+    const rows = entries.map((e, i) => {
+      values.push(e.jobId, e.attemptNumber ?? null, e.at, e.level, e.message, e.fields ? JSON.stringify(e.fields) : null);
+      return `($${i * 6 + 1}, $${i * 6 + 2}, $${i * 6 + 3}, $${i * 6 + 4}, $${i * 6 + 5}, $${i * 6 + 6})`;
+    });
+    await this.dataSource.query(`INSERT INTO job_logs (job_id, attempt_number, at, level, message, fields) VALUES ${rows.join(', ')}`, values);
+  }
+
+  /** Log lines after `afterId`, oldest first. */
+  logs(jobId: string, afterId: number, limit: number): Promise<JobLogEntity[]> {
+    return this.dataSource
+      .getRepository(JobLogEntity)
+      .createQueryBuilder('log')
+      .where('log.job_id = :jobId AND log.id > :afterId', { jobId, afterId })
+      .orderBy('log.id', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+}

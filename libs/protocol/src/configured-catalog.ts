@@ -1,0 +1,98 @@
+// From a discovered catalog and a connection's per-stream choices to the configured catalog a
+// sync runs with, checking every choice against what the source and destination support.
+import { splitSyncMode, type AirbyteCatalog, type AirbyteStream, type ConfiguredAirbyteCatalog, type DestinationSyncMode, type SyncMode } from './catalog';
+import { streamKey } from './messages';
+import type { ValidationIssue } from './schema-validation';
+
+export interface StreamSelection {
+  name: string;
+  namespace?: string;
+  selected: boolean;
+  syncMode: SyncMode;
+  cursorField?: string[];
+  primaryKey?: string[][];
+}
+
+export interface CatalogConfiguration {
+  catalog: ConfiguredAirbyteCatalog;
+  issues: ValidationIssue[];
+}
+
+/** The default choice for a stream: incremental dedup when it can, else full refresh overwrite. */
+export function defaultSelection(stream: AirbyteStream, destinationModes: DestinationSyncMode[]): StreamSelection {
+  const incremental = stream.supported_sync_modes.includes('incremental') && !!stream.default_cursor_field?.length;
+  const canDedup = destinationModes.includes('append_dedup') && !!stream.source_defined_primary_key?.length;
+  const syncMode: SyncMode = incremental ? (canDedup ? 'incremental_append_dedup' : destinationModes.includes('append') ? 'incremental_append' : 'full_refresh_overwrite') : 'full_refresh_overwrite';
+  return {
+    name: stream.name,
+    ...(stream.namespace ? { namespace: stream.namespace } : {}),
+    selected: true,
+    syncMode,
+    ...(syncMode.startsWith('incremental') ? { cursorField: stream.default_cursor_field } : {}),
+    ...(stream.source_defined_primary_key?.length ? { primaryKey: stream.source_defined_primary_key } : {}),
+  };
+}
+
+export function configureCatalog(catalog: AirbyteCatalog, selections: StreamSelection[], destinationModes: DestinationSyncMode[]): CatalogConfiguration {
+  const byKey = new Map(catalog.streams.map((s) => [streamKey(s), s]));
+  const issues: ValidationIssue[] = [];
+  const configured: ConfiguredAirbyteCatalog = { streams: [] };
+  const seen = new Set<string>();
+  selections.forEach((selection, index) => {
+    const field = `streams[${index}]`;
+    const key = streamKey(selection);
+    if (seen.has(key)) {
+      issues.push({ field: `${field}.name`, message: `stream "${key}" is listed twice` });
+      return;
+    }
+    seen.add(key);
+    const stream = byKey.get(key);
+    if (!stream) {
+      issues.push({ field: `${field}.name`, message: `the source has no stream "${key}" (known: ${[...byKey.keys()].join(', ') || 'none'})` });
+      return;
+    }
+    if (!selection.selected) return;
+    const modes = splitSyncMode(selection.syncMode);
+    if (!stream.supported_sync_modes.includes(modes.source)) {
+      issues.push({ field: `${field}.syncMode`, message: `stream "${key}" does not support ${modes.source.replace('_', ' ')} reads` });
+      return;
+    }
+    if (!destinationModes.includes(modes.destination)) {
+      issues.push({ field: `${field}.syncMode`, message: `the destination does not support ${modes.destination.replace('_', ' ')} (supported: ${destinationModes.join(', ')})` });
+      return;
+    }
+    const properties = (stream.json_schema.properties ?? {}) as Record<string, unknown>;
+    let cursorField = selection.cursorField;
+    if (modes.source === 'incremental') {
+      cursorField = stream.source_defined_cursor ? stream.default_cursor_field : (cursorField ?? stream.default_cursor_field);
+      if (!cursorField?.length) {
+        issues.push({ field: `${field}.cursorField`, message: `incremental sync of "${key}" needs a cursor field` });
+        return;
+      }
+      if (!(cursorField[0]! in properties)) {
+        issues.push({ field: `${field}.cursorField`, message: `"${cursorField.join('.')}" is not a field of stream "${key}"` });
+        return;
+      }
+    }
+    const primaryKey = stream.source_defined_primary_key?.length ? stream.source_defined_primary_key : selection.primaryKey;
+    if (modes.destination === 'append_dedup') {
+      if (!primaryKey?.length) {
+        issues.push({ field: `${field}.primaryKey`, message: `deduplication of "${key}" needs a primary key` });
+        return;
+      }
+      const unknown = primaryKey.find((path) => !(path[0]! in properties));
+      if (unknown) {
+        issues.push({ field: `${field}.primaryKey`, message: `"${unknown.join('.')}" is not a field of stream "${key}"` });
+        return;
+      }
+    }
+    configured.streams.push({
+      stream,
+      sync_mode: modes.source,
+      destination_sync_mode: modes.destination,
+      ...(modes.source === 'incremental' ? { cursor_field: cursorField } : {}),
+      ...(primaryKey?.length ? { primary_key: primaryKey } : {}),
+    });
+  });
+  return { catalog: configured, issues };
+}

@@ -1,0 +1,6 @@
+export * from './messages';
+export * from './catalog';
+export * from './spec';
+export * from './schema-validation';
+export * from './secrets';
+export * from './configured-catalog';

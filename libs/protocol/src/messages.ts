@@ -1,0 +1,101 @@
+// The message vocabulary connectors speak (DESIGN §3). It follows the Airbyte protocol's names and
+// shapes so that existing connectors and knowledge carry over unchanged.
+import type { AirbyteCatalog } from './catalog';
+import type { ConnectorSpecification } from './spec';
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+export interface StreamDescriptor {
+  name: string;
+  namespace?: string;
+}
+
+export interface RecordMessage {
+  type: 'RECORD';
+  record: {
+    stream: string;
+    namespace?: string;
+    data: Record<string, unknown>;
+    emitted_at: number;
+  };
+}
+
+export interface StreamState {
+  stream_descriptor: StreamDescriptor;
+  stream_state?: JsonObject;
+}
+
+export interface StateMessage {
+  type: 'STATE';
+  state: {
+    type?: 'STREAM' | 'GLOBAL' | 'LEGACY';
+    stream?: StreamState;
+    global?: { shared_state?: JsonObject; stream_states: StreamState[] };
+    data?: JsonObject;
+    sourceStats?: { recordCount: number };
+    destinationStats?: { recordCount: number };
+  };
+}
+
+export type LogLevel = 'FATAL' | 'ERROR' | 'WARN' | 'INFO' | 'DEBUG' | 'TRACE';
+
+export interface LogMessage {
+  type: 'LOG';
+  log: { level: LogLevel; message: string; stack_trace?: string };
+}
+
+/** How an error should be treated: config errors are the user's to fix, transient ones are retried. */
+export type FailureType = 'config_error' | 'transient_error' | 'system_error';
+
+export type StreamStatus = 'STARTED' | 'RUNNING' | 'COMPLETE' | 'INCOMPLETE';
+
+export interface TraceMessage {
+  type: 'TRACE';
+  trace: {
+    type: 'ERROR' | 'ESTIMATE' | 'STREAM_STATUS';
+    emitted_at: number;
+    error?: { message: string; internal_message?: string; stack_trace?: string; failure_type?: FailureType; stream_descriptor?: StreamDescriptor };
+    estimate?: { name: string; namespace?: string; type: 'STREAM' | 'SYNC'; row_estimate?: number; byte_estimate?: number };
+    stream_status?: { stream_descriptor: StreamDescriptor; status: StreamStatus };
+  };
+}
+
+export interface CatalogMessage {
+  type: 'CATALOG';
+  catalog: AirbyteCatalog;
+}
+
+export interface SpecMessage {
+  type: 'SPEC';
+  spec: ConnectorSpecification;
+}
+
+export interface ConnectionStatus {
+  status: 'SUCCEEDED' | 'FAILED';
+  message?: string;
+}
+
+export interface ConnectionStatusMessage {
+  type: 'CONNECTION_STATUS';
+  connectionStatus: ConnectionStatus;
+}
+
+export type ProtocolMessage =
+  | RecordMessage
+  | StateMessage
+  | LogMessage
+  | TraceMessage
+  | CatalogMessage
+  | SpecMessage
+  | ConnectionStatusMessage;
+
+/** A stable key for a stream: `namespace.name`, or `name` when there is no namespace. */
+export function streamKey(descriptor: StreamDescriptor): string {
+  return descriptor.namespace ? `${descriptor.namespace}.${descriptor.name}` : descriptor.name;
+}
+
+/** The stream a state message speaks for, or undefined for a global state. */
+export function stateStreamDescriptor(message: StateMessage): StreamDescriptor | undefined {
+  return message.state.stream?.stream_descriptor;
+}

@@ -1,0 +1,210 @@
+// One replication attempt: records flow straight from the source's batches into the destination;
+// the engine maps streams, routes logs and traces, counts, and hands every destination commit to
+// the caller, which persists the covered state. Nothing here touches Temporal or the database.
+import {
+  ConnectorError,
+  SystemError,
+  type ConnectorLogger,
+  type Destination,
+  type DestinationCommit,
+  type MessageBatch,
+  type Source,
+} from '@tributary/connector-sdk';
+import {
+  streamKey,
+  type ConfiguredAirbyteCatalog,
+  type JsonObject,
+  type LogMessage,
+  type ProtocolMessage,
+  type RecordMessage,
+  type StateMessage,
+  type StreamDescriptor,
+  type TraceMessage,
+} from '@tributary/protocol';
+import { isIdentityMapping, mapStreamDescriptor, type StreamMapping } from './stream-mapper';
+
+export interface ReplicationProgress {
+  /** Records emitted by the source so far, per source stream key. */
+  recordsEmitted: Record<string, number>;
+  totalRecordsEmitted: number;
+  /** Row estimates the source announced, per source stream key. */
+  estimates: Record<string, number>;
+}
+
+/** A destination commit with stats keyed by source stream. */
+export interface ReplicationCommit {
+  states: StateMessage[];
+  position?: JsonObject;
+  stats: { stream: StreamDescriptor; records: number; bytes: number }[];
+}
+
+export interface ReplicationInput {
+  source: Source<JsonObject>;
+  sourceConfig: JsonObject;
+  destination: Destination<JsonObject>;
+  destinationConfig: JsonObject;
+  /** The catalog as the source knows it (source stream names). */
+  catalog: ConfiguredAirbyteCatalog;
+  sourceState: StateMessage[];
+  mapping: StreamMapping;
+  syncId: string;
+  resumePosition?: JsonObject;
+  signal: AbortSignal;
+  logger: ConnectorLogger;
+  onCommit(commit: ReplicationCommit): Promise<void>;
+  onProgress?(progress: ReplicationProgress): void;
+}
+
+export interface ReplicationSummary {
+  recordsCommitted: number;
+  bytesCommitted: number;
+  recordsEmitted: number;
+  commits: number;
+}
+
+/** Marks an error with the side it came from, so job logs can say "the source failed: …". */
+export class ReplicationError extends ConnectorError {
+  constructor(
+    readonly origin: 'source' | 'destination',
+    cause: unknown,
+  ) {
+    const inner = cause instanceof ConnectorError ? cause : undefined;
+    const message = cause instanceof Error ? cause.message : String(cause);
+    super(inner?.failureType ?? 'system_error', `${origin === 'source' ? 'Source' : 'Destination'}: ${message}`, { cause });
+    this.name = 'ReplicationError';
+  }
+}
+
+export async function runReplication(input: ReplicationInput): Promise<ReplicationSummary> {
+  const selected = new Map(input.catalog.streams.map((s) => [streamKey(s.stream), s.stream]));
+  const identity = isIdentityMapping(input.mapping);
+  const toDestination = new Map<string, StreamDescriptor>();
+  const toSource = new Map<string, StreamDescriptor>();
+  for (const stream of selected.values()) {
+    const target = mapStreamDescriptor(stream, input.mapping);
+    toDestination.set(streamKey(stream), target);
+    toSource.set(streamKey(target), { name: stream.name, namespace: stream.namespace });
+  }
+  const destinationCatalog: ConfiguredAirbyteCatalog = identity
+    ? input.catalog
+    : { streams: input.catalog.streams.map((s) => ({ ...s, stream: { ...s.stream, ...toDestination.get(streamKey(s.stream))! } })) };
+
+  const progress: ReplicationProgress = { recordsEmitted: {}, totalRecordsEmitted: 0, estimates: {} };
+  const warnedUnknown = new Set<string>();
+
+  async function* fromSource(): AsyncGenerator<MessageBatch> {
+    let iterator: AsyncIterator<MessageBatch> | undefined;
+    try {
+      iterator = input.source.read(input.sourceConfig, input.catalog, input.sourceState, { logger: input.logger, signal: input.signal })[Symbol.asyncIterator]();
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) break;
+        const forwarded = routeBatch(next.value);
+        if (forwarded.length) yield forwarded;
+        if (input.signal.aborted) throw input.signal.reason ?? new Error('cancelled');
+      }
+    } catch (error) {
+      throw input.signal.aborted || error instanceof ReplicationError ? error : new ReplicationError('source', error);
+    } finally {
+      // Closing the source releases its connections whatever the outcome (success, failure, cancel).
+      await iterator?.return?.();
+    }
+  }
+
+  function routeBatch(batch: MessageBatch): MessageBatch {
+    const out: ProtocolMessage[] = [];
+    for (const message of batch) {
+      switch (message.type) {
+        case 'RECORD': {
+          const key = message.record.namespace ? `${message.record.namespace}.${message.record.stream}` : message.record.stream;
+          if (!selected.has(key)) {
+            if (!warnedUnknown.has(key)) {
+              warnedUnknown.add(key);
+              input.logger.warn(`source emitted records of stream "${key}" which is not selected; they are skipped`);
+            }
+            continue;
+          }
+          progress.recordsEmitted[key] = (progress.recordsEmitted[key] ?? 0) + 1;
+          progress.totalRecordsEmitted++;
+          out.push(identity ? message : remapRecord(message, toDestination.get(key)!));
+          break;
+        }
+        case 'STATE':
+          out.push(message);
+          break;
+        case 'LOG':
+          logFromConnector(input.logger, message);
+          break;
+        case 'TRACE':
+          handleTrace(message);
+          break;
+        default:
+          break;
+      }
+    }
+    if (out.length) input.onProgress?.(progress);
+    return out;
+  }
+
+  function handleTrace(message: TraceMessage): void {
+    const trace = message.trace;
+    if (trace.type === 'ERROR' && trace.error) {
+      throw new ConnectorError(trace.error.failure_type ?? 'system_error', trace.error.message);
+    }
+    if (trace.type === 'ESTIMATE' && trace.estimate?.row_estimate !== undefined) {
+      const key = trace.estimate.namespace ? `${trace.estimate.namespace}.${trace.estimate.name}` : trace.estimate.name;
+      progress.estimates[key] = trace.estimate.row_estimate;
+    }
+    if (trace.type === 'STREAM_STATUS' && trace.stream_status) {
+      input.logger.info(`stream ${streamKey(trace.stream_status.stream_descriptor)}: ${trace.stream_status.status.toLowerCase()}`);
+    }
+  }
+
+  const summary: ReplicationSummary = { recordsCommitted: 0, bytesCommitted: 0, recordsEmitted: 0, commits: 0 };
+  const writes = input.destination.write(input.destinationConfig, destinationCatalog, fromSource(), {
+    logger: input.logger,
+    signal: input.signal,
+    syncId: input.syncId,
+    resumePosition: input.resumePosition,
+  });
+  try {
+    for await (const commit of writes) {
+      const mapped = toReplicationCommit(commit, toSource);
+      for (const s of mapped.stats) {
+        summary.recordsCommitted += s.records;
+        summary.bytesCommitted += s.bytes;
+      }
+      summary.commits++;
+      await input.onCommit(mapped);
+    }
+  } catch (error) {
+    if (input.signal.aborted) throw input.signal.reason ?? error;
+    throw error instanceof ReplicationError ? error : new ReplicationError('destination', error);
+  }
+  summary.recordsEmitted = progress.totalRecordsEmitted;
+  if (summary.recordsCommitted !== summary.recordsEmitted) {
+    throw new SystemError(`the destination committed ${summary.recordsCommitted} records but the source emitted ${summary.recordsEmitted}`);
+  }
+  return summary;
+}
+
+function remapRecord(message: RecordMessage, target: StreamDescriptor): RecordMessage {
+  return { type: 'RECORD', record: { ...message.record, stream: target.name, namespace: target.namespace } };
+}
+
+function toReplicationCommit(commit: DestinationCommit, toSource: Map<string, StreamDescriptor>): ReplicationCommit {
+  return {
+    states: commit.states,
+    position: commit.position,
+    stats: Object.entries(commit.stats).map(([key, s]) => ({ stream: toSource.get(key) ?? { name: key }, records: s.records, bytes: s.bytes })),
+  };
+}
+
+function logFromConnector(logger: ConnectorLogger, message: LogMessage): void {
+  const level = message.log.level;
+  const text = message.log.message;
+  if (level === 'FATAL' || level === 'ERROR') logger.error(text);
+  else if (level === 'WARN') logger.warn(text);
+  else if (level === 'DEBUG' || level === 'TRACE') logger.debug(text);
+  else logger.info(text);
+}

@@ -1,0 +1,79 @@
+// The contracts shared by the API (which starts workflows), the worker (which implements the
+// activities) and the workflows themselves. Only small descriptors cross Temporal: ids, counts,
+// failure summaries — never records or secrets.
+
+export const DEFAULT_TASK_QUEUE = 'tributary-sync';
+
+export const SYNC_WORKFLOW_TYPE = 'syncConnectionWorkflow';
+export const CHECK_WORKFLOW_TYPE = 'checkConnectorWorkflow';
+export const DISCOVER_WORKFLOW_TYPE = 'discoverSourceWorkflow';
+
+/** One workflow id per connection: Temporal itself refuses a second concurrent sync of it. */
+export function syncWorkflowId(connectionId: string): string {
+  return `sync-connection-${connectionId}`;
+}
+
+export interface SyncWorkflowInput {
+  jobId: string;
+  connectionId: string;
+  /** How long the replication activity may go without a heartbeat before another worker takes over. */
+  heartbeatTimeoutSeconds: number;
+  /** Attempts for transient and system failures (config errors are never retried). */
+  maxAttempts: number;
+}
+
+export interface SyncWorkflowResult {
+  jobId: string;
+  status: 'succeeded' | 'failed' | 'cancelled';
+  recordsCommitted: number;
+}
+
+export interface ReplicationResult {
+  recordsCommitted: number;
+  bytesCommitted: number;
+}
+
+export type JobOutcome =
+  | { status: 'succeeded' }
+  | { status: 'cancelled' }
+  | { status: 'failed'; failureType: 'config_error' | 'transient_error' | 'system_error'; message: string };
+
+/** Activities of the sync workflow; implemented in apps/worker. */
+export interface SyncActivities {
+  markJobRunning(jobId: string): Promise<void>;
+  /** Runs one attempt of the replication; resumes from the job's last committed checkpoint. */
+  replicate(input: { jobId: string; connectionId: string }): Promise<ReplicationResult>;
+  finishJob(input: { jobId: string; outcome: JobOutcome }): Promise<void>;
+}
+
+export type ActorKind = 'source' | 'destination';
+
+export interface CheckWorkflowInput {
+  actorKind: ActorKind;
+  actorId: string;
+}
+
+export interface CheckResult {
+  status: 'succeeded' | 'failed';
+  message?: string;
+}
+
+export interface DiscoverWorkflowInput {
+  sourceId: string;
+}
+
+/** The catalog itself is stored in the metadata store; only its id travels. */
+export interface DiscoverResult {
+  catalogId: string;
+  streamCount: number;
+}
+
+export interface ConnectorActivities {
+  checkConnector(input: CheckWorkflowInput): Promise<CheckResult>;
+  discoverSource(input: DiscoverWorkflowInput): Promise<DiscoverResult>;
+}
+
+/** ApplicationFailure type of connector config errors: never retried. */
+export const CONFIG_ERROR_TYPE = 'ConfigError';
+export const TRANSIENT_ERROR_TYPE = 'TransientError';
+export const SYSTEM_ERROR_TYPE = 'SystemError';

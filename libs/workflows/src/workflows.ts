@@ -1,0 +1,86 @@
+// Workflow code runs in Temporal's deterministic sandbox: it imports activity types only and calls
+// them through proxies; everything with side effects lives in the worker's activities.
+import {
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  proxyActivities,
+  type ActivityFailure,
+} from '@temporalio/workflow';
+import {
+  CONFIG_ERROR_TYPE,
+  SYSTEM_ERROR_TYPE,
+  TRANSIENT_ERROR_TYPE,
+  type CheckResult,
+  type CheckWorkflowInput,
+  type ConnectorActivities,
+  type DiscoverResult,
+  type DiscoverWorkflowInput,
+  type JobOutcome,
+  type SyncActivities,
+  type SyncWorkflowInput,
+  type SyncWorkflowResult,
+} from './contracts';
+
+const bookkeeping = proxyActivities<Pick<SyncActivities, 'markJobRunning' | 'finishJob'>>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 20 },
+});
+
+const connectorCalls = proxyActivities<ConnectorActivities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 3, nonRetryableErrorTypes: [CONFIG_ERROR_TYPE] },
+});
+
+export async function syncConnectionWorkflow(input: SyncWorkflowInput): Promise<SyncWorkflowResult> {
+  const { replicate } = proxyActivities<Pick<SyncActivities, 'replicate'>>({
+    startToCloseTimeout: '7 days',
+    heartbeatTimeout: `${input.heartbeatTimeoutSeconds} seconds`,
+    cancellationType: 'WAIT_CANCELLATION_COMPLETED',
+    retry: {
+      initialInterval: '2 seconds',
+      backoffCoefficient: 2,
+      maximumInterval: '2 minutes',
+      maximumAttempts: input.maxAttempts,
+      nonRetryableErrorTypes: [CONFIG_ERROR_TYPE],
+    },
+  });
+
+  await bookkeeping.markJobRunning(input.jobId);
+  let outcome: JobOutcome;
+  let recordsCommitted = 0;
+  try {
+    const result = await replicate({ jobId: input.jobId, connectionId: input.connectionId });
+    recordsCommitted = result.recordsCommitted;
+    outcome = { status: 'succeeded' };
+  } catch (error) {
+    if (isCancellation(error)) {
+      await CancellationScope.nonCancellable(() => bookkeeping.finishJob({ jobId: input.jobId, outcome: { status: 'cancelled' } }));
+      throw error;
+    }
+    outcome = failureOutcome(error);
+  }
+  await bookkeeping.finishJob({ jobId: input.jobId, outcome });
+  if (outcome.status === 'failed') {
+    throw ApplicationFailure.nonRetryable(outcome.message, outcome.failureType);
+  }
+  return { jobId: input.jobId, status: outcome.status, recordsCommitted };
+}
+
+export async function checkConnectorWorkflow(input: CheckWorkflowInput): Promise<CheckResult> {
+  return connectorCalls.checkConnector(input);
+}
+
+export async function discoverSourceWorkflow(input: DiscoverWorkflowInput): Promise<DiscoverResult> {
+  return connectorCalls.discoverSource(input);
+}
+
+function failureOutcome(error: unknown): JobOutcome {
+  const cause = (error as ActivityFailure).cause ?? error;
+  const type = cause instanceof ApplicationFailure ? cause.type : undefined;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  if (type === CONFIG_ERROR_TYPE) return { status: 'failed', failureType: 'config_error', message };
+  if (type === TRANSIENT_ERROR_TYPE) return { status: 'failed', failureType: 'transient_error', message };
+  if (type === SYSTEM_ERROR_TYPE) return { status: 'failed', failureType: 'system_error', message };
+  return { status: 'failed', failureType: 'system_error', message };
+}
