@@ -1,22 +1,26 @@
 // The worker process: polls the sync task queue and runs workflows and activities. Workflow code
 // is bundled from @tributary/workflows; activities get their dependencies from here.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
 import { ConnectorRegistry, JsonLogger } from '@tributary/connector-sdk';
 import { createDataSource, JobRepository, resolveSecretCipher } from '@tributary/persistence';
 import { ActorLoader } from './actor-loader';
 import { createConnectorActivities } from './activities/connector.activities';
 import { createSyncActivities } from './activities/sync.activities';
+import { WORKFLOW_BUNDLE_FILE } from './build-workflow-bundle';
 import { loadWorkerConfig } from './worker.config';
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig(process.env);
   const logger = new JsonLogger({ level: config.logLevel, bindings: { service: 'worker' } });
+  // The SDK's own chatter (bundler output, state changes) is debug detail; warnings and errors stay.
   Runtime.install({
     logger: {
-      log: (level, message, meta) => logger.log(level === 'ERROR' ? 'error' : level === 'WARN' ? 'warn' : level === 'INFO' ? 'info' : 'debug', message, meta),
+      log: (level, message, meta) => logger.log(level === 'ERROR' ? 'error' : level === 'WARN' ? 'warn' : 'debug', message, meta),
       trace: () => undefined,
-      debug: () => undefined,
-      info: (message, meta) => logger.info(message, meta),
+      debug: (message, meta) => logger.debug(message, meta),
+      info: (message, meta) => logger.debug(message, meta),
       warn: (message, meta) => logger.warn(message, meta),
       error: (message, meta) => logger.error(message, meta),
     },
@@ -37,7 +41,10 @@ async function main(): Promise<void> {
     connection,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
-    workflowsPath: require.resolve('@tributary/workflows/workflows'),
+    // The bundle built with the worker (see build-workflow-bundle.ts); bundling at start is the fallback.
+    ...(existsSync(join(__dirname, WORKFLOW_BUNDLE_FILE))
+      ? { workflowBundle: { codePath: join(__dirname, WORKFLOW_BUNDLE_FILE) } }
+      : { workflowsPath: require.resolve('@tributary/workflows/workflows') }),
     activities: {
       ...createSyncActivities({ dataSource, jobs, actors, registry, logger }),
       ...createConnectorActivities({ dataSource, actors, logger }),

@@ -7,6 +7,7 @@ export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
 const LEVELS: Record<LogLevelName, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 const SECRET_KEY = /pass(word)?|secret|token|api[-_]?key|authorization|credential|private[-_]?key/i;
 const REDACTED = '[redacted]';
+const MAX_DEPTH = 6;
 
 export interface LogRecord {
   time: string;
@@ -34,7 +35,7 @@ export class JsonLogger implements ConnectorLogger {
     secrets: Iterable<string> = [],
   ) {
     this.threshold = LEVELS[options.level ?? 'info'];
-    this.secrets = new Set([...secrets].filter((s) => s.length >= 4));
+    this.secrets = new Set([...secrets].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length));
   }
 
   static parseLevel(value: string | undefined): LogLevelName {
@@ -72,22 +73,24 @@ export class JsonLogger implements ConnectorLogger {
 
   log(level: LogLevelName, message: string, fields?: Record<string, unknown>): void {
     if (LEVELS[level] < this.threshold) return;
-    const record: LogRecord = { time: new Date().toISOString(), level, ...this.options.bindings, ...this.redactFields(fields), message: this.redact(message) };
+    const record: LogRecord = { time: new Date().toISOString(), level, ...this.redactFields(this.options.bindings), ...this.redactFields(fields), message: this.redact(message) };
     const line = JSON.stringify(record);
     (this.options.write ?? ((l: string) => process.stdout.write(`${l}\n`)))(line);
     for (const sink of this.options.sinks ?? []) sink(record);
   }
 
-  private redactFields(fields: Record<string, unknown> | undefined, depth = 0): Record<string, unknown> | undefined {
-    if (!fields) return undefined;
+  private redactFields(fields: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+    return fields ? (this.redactValue(fields, 0) as Record<string, unknown>) : undefined;
+  }
+
+  private redactValue(value: unknown, depth: number): unknown {
+    if (typeof value === 'string') return this.redact(value);
+    if (value instanceof Error) return this.redact(value.message);
+    if (value === null || typeof value !== 'object') return value;
+    if (depth >= MAX_DEPTH) return '[truncated]';
+    if (Array.isArray(value)) return value.map((item) => this.redactValue(item, depth + 1));
     const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(fields)) {
-      if (SECRET_KEY.test(key)) out[key] = REDACTED;
-      else if (typeof value === 'string') out[key] = this.redact(value);
-      else if (value instanceof Error) out[key] = this.redact(value.message);
-      else if (value && typeof value === 'object' && !Array.isArray(value) && depth < 4) out[key] = this.redactFields(value as Record<string, unknown>, depth + 1);
-      else out[key] = value;
-    }
+    for (const [key, item] of Object.entries(value)) out[key] = SECRET_KEY.test(key) ? REDACTED : this.redactValue(item, depth + 1);
     return out;
   }
 }

@@ -21,15 +21,19 @@ export interface CatalogConfiguration {
 /** The default choice for a stream: incremental dedup when it can, else full refresh overwrite. */
 export function defaultSelection(stream: AirbyteStream, destinationModes: DestinationSyncMode[]): StreamSelection {
   const incremental = stream.supported_sync_modes.includes('incremental') && !!stream.default_cursor_field?.length;
-  const canDedup = destinationModes.includes('append_dedup') && !!stream.source_defined_primary_key?.length;
-  const syncMode: SyncMode = incremental ? (canDedup ? 'incremental_append_dedup' : destinationModes.includes('append') ? 'incremental_append' : 'full_refresh_overwrite') : 'full_refresh_overwrite';
+  const hasKey = !!stream.source_defined_primary_key?.length;
+  // Preferred first: the modes that copy the least and never duplicate.
+  const candidates: SyncMode[] = incremental
+    ? [...(hasKey ? (['incremental_append_dedup'] as const) : []), 'incremental_append', 'full_refresh_overwrite', 'full_refresh_append']
+    : ['full_refresh_overwrite', 'full_refresh_append'];
+  const syncMode = candidates.find((mode) => destinationModes.includes(splitSyncMode(mode).destination)) ?? candidates[0]!;
   return {
     name: stream.name,
     ...(stream.namespace ? { namespace: stream.namespace } : {}),
     selected: true,
     syncMode,
     ...(syncMode.startsWith('incremental') ? { cursorField: stream.default_cursor_field } : {}),
-    ...(stream.source_defined_primary_key?.length ? { primaryKey: stream.source_defined_primary_key } : {}),
+    ...(hasKey ? { primaryKey: stream.source_defined_primary_key } : {}),
   };
 }
 

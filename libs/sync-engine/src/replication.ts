@@ -75,6 +75,14 @@ export class ReplicationError extends ConnectorError {
   }
 }
 
+/** Persisting a commit failed: the platform's own store, not a connector, is at fault. */
+export class CommitError extends Error {
+  constructor(cause: unknown) {
+    super(`could not record a checkpoint: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'CommitError';
+  }
+}
+
 export async function runReplication(input: ReplicationInput): Promise<ReplicationSummary> {
   const selected = new Map(input.catalog.streams.map((s) => [streamKey(s.stream), s.stream]));
   const identity = isIdentityMapping(input.mapping);
@@ -161,7 +169,8 @@ export async function runReplication(input: ReplicationInput): Promise<Replicati
   }
 
   const summary: ReplicationSummary = { recordsCommitted: 0, bytesCommitted: 0, recordsEmitted: 0, commits: 0 };
-  const writes = input.destination.write(input.destinationConfig, destinationCatalog, fromSource(), {
+  const sourceBatches = fromSource();
+  const writes = input.destination.write(input.destinationConfig, destinationCatalog, sourceBatches, {
     logger: input.logger,
     signal: input.signal,
     syncId: input.syncId,
@@ -175,11 +184,19 @@ export async function runReplication(input: ReplicationInput): Promise<Replicati
         summary.bytesCommitted += s.bytes;
       }
       summary.commits++;
-      await input.onCommit(mapped);
+      try {
+        await input.onCommit(mapped);
+      } catch (error) {
+        throw new CommitError(error);
+      }
     }
   } catch (error) {
     if (input.signal.aborted) throw input.signal.reason ?? error;
-    throw error instanceof ReplicationError ? error : new ReplicationError('destination', error);
+    throw error instanceof ReplicationError || error instanceof CommitError ? error : new ReplicationError('destination', error);
+  } finally {
+    // Whatever the destination did with its input, the source is closed (its connections released).
+    // Not awaited unguarded: a hung source must not block the end of the attempt.
+    void sourceBatches.return(undefined).catch((error: unknown) => input.logger.warn('closing the source failed', { error: String(error) }));
   }
   summary.recordsEmitted = progress.totalRecordsEmitted;
   if (summary.recordsCommitted !== summary.recordsEmitted) {

@@ -22,7 +22,7 @@ export class ApiTokenRepository {
       if (explicitToken) {
         const tokenHash = hashToken(explicitToken);
         if (!(await tokens.exists({ where: { tokenHash } }))) {
-          await tokens.insert({ name: 'bootstrap (TRIBUTARY_API_TOKEN)', tokenHash, prefix: explicitToken.slice(0, 8) });
+          await tokens.insert({ name: 'bootstrap (TRIBUTARY_API_TOKEN)', tokenHash, prefix: explicitToken.slice(0, 4) });
         }
         return {};
       }

@@ -47,6 +47,9 @@ export class SecretCipher {
   merge(spec: JsonObject, stored: JsonObject, incoming: JsonObject): JsonObject {
     const keepMasked = (incomingValue: unknown, storedValue: unknown): unknown => {
       if (incomingValue === SECRET_MASK) return storedValue;
+      if (Array.isArray(incomingValue)) {
+        return incomingValue.map((item, index) => keepMasked(item, Array.isArray(storedValue) ? storedValue[index] : undefined));
+      }
       if (incomingValue && typeof incomingValue === 'object' && !Array.isArray(incomingValue) && storedValue && typeof storedValue === 'object') {
         const out: Record<string, unknown> = { ...(incomingValue as Record<string, unknown>) };
         for (const [key, value] of Object.entries(out)) out[key] = keepMasked(value, (storedValue as Record<string, unknown>)[key]);
