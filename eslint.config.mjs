@@ -60,7 +60,8 @@ export default tseslint.config(
         'error',
         {
           enforceBuildableLibDependency: false,
-          allow: [],
+          // The test harness is test infrastructure, not a project: tests may import it.
+          allow: ['^(\\.\\./)+tools/testing(/[a-z-]+)?$'],
           depConstraints: [
             { sourceTag: 'scope:protocol', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'scope:connector-sdk', onlyDependOnLibsWithTags: ['scope:protocol'] },

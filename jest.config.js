@@ -45,9 +45,10 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/{libs,connectors,apps}/*/test/**/*.test.ts', '<rootDir>/e2e/**/*.e2e.ts'],
-      globalSetup: '<rootDir>/tools/testing/global-setup.js',
-      globalTeardown: '<rootDir>/tools/testing/global-teardown.js',
-      testTimeout: 180000,
+      globalSetup: '<rootDir>/tools/testing/global-setup.ts',
+      globalTeardown: '<rootDir>/tools/testing/global-teardown.ts',
+      // Jest reads testTimeout only at the top level; this file sets it for integration tests.
+      setupFilesAfterEnv: ['<rootDir>/tools/testing/setup-integration.ts'],
       slowTestThreshold: 60,
     },
   ],

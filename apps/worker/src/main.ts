@@ -7,6 +7,7 @@ import { ConnectorRegistry, JsonLogger } from '@tributary/connector-sdk';
 import { createDataSource, JobRepository, resolveSecretCipher } from '@tributary/persistence';
 import { ActorLoader } from './actor-loader';
 import { createConnectorActivities } from './activities/connector.activities';
+import { WORKFLOWS_PATH } from '@tributary/workflows';
 import { createSyncActivities } from './activities/sync.activities';
 import { WORKFLOW_BUNDLE_FILE } from './build-workflow-bundle';
 import { loadWorkerConfig } from './worker.config';
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
     // The bundle built with the worker (see build-workflow-bundle.ts); bundling at start is the fallback.
     ...(existsSync(join(__dirname, WORKFLOW_BUNDLE_FILE))
       ? { workflowBundle: { codePath: join(__dirname, WORKFLOW_BUNDLE_FILE) } }
-      : { workflowsPath: require.resolve('@tributary/workflows/workflows') }),
+      : { workflowsPath: WORKFLOWS_PATH }),
     activities: {
       ...createSyncActivities({ dataSource, jobs, actors, registry, logger }),
       ...createConnectorActivities({ dataSource, actors, logger }),

@@ -1,1 +1,4 @@
 export * from './contracts';
+
+/** The workflow module's file, for the worker to bundle (workflow code never imports this index). */
+export const WORKFLOWS_PATH: string = require.resolve('./workflows');

@@ -2,11 +2,15 @@
 import type { LoggerService } from '@nestjs/common';
 import type { JsonLogger } from '@tributary/connector-sdk';
 
+const BOOT_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory']);
+
 export class NestLoggerAdapter implements LoggerService {
   constructor(private readonly logger: JsonLogger) {}
 
   log(message: unknown, context?: string): void {
-    this.logger.info(String(message), context ? { context } : undefined);
+    // Nest's start-up inventory (modules, routes) is debug detail, not news.
+    const level = context && BOOT_CONTEXTS.has(context) ? 'debug' : 'info';
+    this.logger.log(level, String(message), context ? { context } : undefined);
   }
   error(message: unknown, trace?: string, context?: string): void {
     this.logger.error(String(message), { ...(context ? { context } : {}), ...(trace ? { stack: trace } : {}) });

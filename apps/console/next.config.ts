@@ -1,0 +1,16 @@
+// Next.js configuration of the console. The console talks to the API over HTTP only; nothing of
+// the monorepo is bundled into it.
+import { resolve } from 'node:path';
+import type { NextConfig } from 'next';
+
+// The monorepo root holds node_modules and the one lockfile; say so, rather than let Next guess.
+const workspaceRoot = resolve(__dirname, '..', '..');
+
+const nextConfig: NextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  outputFileTracingRoot: workspaceRoot,
+  turbopack: { root: workspaceRoot },
+};
+
+export default nextConfig;
