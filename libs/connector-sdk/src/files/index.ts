@@ -1,0 +1,2 @@
+// files: see libs/connector-sdk/README.md.
+export {};

@@ -1,0 +1,2 @@
+// process: see libs/connector-sdk/README.md.
+export {};

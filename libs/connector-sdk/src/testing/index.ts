@@ -1,0 +1,2 @@
+// testing: see libs/connector-sdk/README.md.
+export {};
