@@ -12,6 +12,7 @@ import { DestinationsController, SourcesController } from './actors/actors.contr
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { ConnectionsController } from './connections/connections.controller';
 import { ConnectionsService } from './connections/connections.service';
+import { ConnectionScheduler } from './connections/connection-scheduler';
 import { ConnectorDefinitionsController } from './connector-definitions/connector-definitions.controller';
 import { ConnectorDefinitionsService } from './connector-definitions/connector-definitions.service';
 import { HealthController } from './health/health.controller';
@@ -49,6 +50,7 @@ export class AppModule {
         ConnectorDefinitionsService,
         ActorsService,
         ConnectionsService,
+        ConnectionScheduler,
         JobsService,
         TriggerJobUseCase,
       ],

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
       ? { workflowBundle: { codePath: join(__dirname, WORKFLOW_BUNDLE_FILE) } }
       : { workflowsPath: WORKFLOWS_PATH }),
     activities: {
-      ...createSyncActivities({ dataSource, jobs, actors, registry, logger }),
+      ...createSyncActivities({ dataSource, jobs, actors, registry, logger, autoPauseAfterFailures: config.autoPauseAfterFailures }),
       ...createConnectorActivities({ dataSource, actors, logger }),
     },
     maxConcurrentActivityTaskExecutions: config.maxConcurrentSyncs * 2,

@@ -14,6 +14,7 @@ export interface WorkerConfig {
   plugins: string[];
   logLevel: LogLevelName;
   maxConcurrentSyncs: number;
+  autoPauseAfterFailures: number;
 }
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
@@ -34,9 +35,13 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
     plugins: (env.TRIBUTARY_PLUGINS ?? '').split(',').map((p) => p.trim()).filter(Boolean),
     logLevel: JsonLogger.parseLevel(env.LOG_LEVEL),
     maxConcurrentSyncs: Number(env.TRIBUTARY_WORKER_MAX_CONCURRENT_SYNCS ?? 4),
+    autoPauseAfterFailures: Number(env.TRIBUTARY_AUTO_PAUSE_AFTER_FAILURES ?? 5),
   };
   if (!Number.isInteger(config.maxConcurrentSyncs) || config.maxConcurrentSyncs < 1) {
     problems.push('TRIBUTARY_WORKER_MAX_CONCURRENT_SYNCS must be a positive integer');
+  }
+  if (!Number.isInteger(config.autoPauseAfterFailures) || config.autoPauseAfterFailures < 0) {
+    problems.push('TRIBUTARY_AUTO_PAUSE_AFTER_FAILURES must be a whole number (0 never pauses)');
   }
   if (problems.length) throw new Error(`invalid worker configuration: ${problems.join('; ')}`);
   return config;

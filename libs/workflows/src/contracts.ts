@@ -13,8 +13,14 @@ export function syncWorkflowId(connectionId: string): string {
   return `sync-connection-${connectionId}`;
 }
 
+/** The Temporal Schedule that runs a connection's scheduled syncs. */
+export function connectionScheduleId(connectionId: string): string {
+  return `connection-schedule-${connectionId}`;
+}
+
 export interface SyncWorkflowInput {
-  jobId: string;
+  /** Absent when the sync was started by the connection's schedule: the workflow creates the job. */
+  jobId?: string;
   connectionId: string;
   /** How long the replication activity may go without a heartbeat before another worker takes over. */
   heartbeatTimeoutSeconds: number;
@@ -23,8 +29,9 @@ export interface SyncWorkflowInput {
 }
 
 export interface SyncWorkflowResult {
-  jobId: string;
-  status: 'succeeded' | 'failed' | 'cancelled';
+  /** Null when a scheduled run was skipped (paused connection, or a job already running). */
+  jobId: string | null;
+  status: 'succeeded' | 'failed' | 'cancelled' | 'skipped';
   recordsCommitted: number;
 }
 
@@ -40,6 +47,11 @@ export type JobOutcome =
 
 /** Activities of the sync workflow; implemented in apps/worker. */
 export interface SyncActivities {
+  /**
+   * Creates the job of a scheduled run and attaches this workflow run to it; returns null (and
+   * logs why) when the run is skipped because the connection is paused or a job is already active.
+   */
+  createScheduledJob(input: { connectionId: string; workflowId: string; runId: string }): Promise<{ jobId: string } | null>;
   markJobRunning(jobId: string): Promise<void>;
   /** Runs one attempt of the replication; resumes from the job's last committed checkpoint. */
   replicate(input: { jobId: string; connectionId: string }): Promise<ReplicationResult>;

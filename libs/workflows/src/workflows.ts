@@ -5,6 +5,7 @@ import {
   CancellationScope,
   isCancellation,
   proxyActivities,
+  workflowInfo,
   type ActivityFailure,
 } from '@temporalio/workflow';
 import {
@@ -22,7 +23,7 @@ import {
   type SyncWorkflowResult,
 } from './contracts';
 
-const bookkeeping = proxyActivities<Pick<SyncActivities, 'markJobRunning' | 'finishJob'>>({
+const bookkeeping = proxyActivities<Pick<SyncActivities, 'createScheduledJob' | 'markJobRunning' | 'finishJob'>>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 20 },
 });
@@ -46,25 +47,32 @@ export async function syncConnectionWorkflow(input: SyncWorkflowInput): Promise<
     },
   });
 
-  await bookkeeping.markJobRunning(input.jobId);
+  let jobId = input.jobId;
+  if (!jobId) {
+    const { workflowId, runId } = workflowInfo();
+    const created = await bookkeeping.createScheduledJob({ connectionId: input.connectionId, workflowId, runId });
+    if (!created) return { jobId: null, status: 'skipped', recordsCommitted: 0 };
+    jobId = created.jobId;
+  }
+  await bookkeeping.markJobRunning(jobId);
   let outcome: JobOutcome;
   let recordsCommitted = 0;
   try {
-    const result = await replicate({ jobId: input.jobId, connectionId: input.connectionId });
+    const result = await replicate({ jobId, connectionId: input.connectionId });
     recordsCommitted = result.recordsCommitted;
     outcome = { status: 'succeeded' };
   } catch (error) {
     if (isCancellation(error)) {
-      await CancellationScope.nonCancellable(() => bookkeeping.finishJob({ jobId: input.jobId, outcome: { status: 'cancelled' } }));
+      await CancellationScope.nonCancellable(() => bookkeeping.finishJob({ jobId: jobId!, outcome: { status: 'cancelled' } }));
       throw error;
     }
     outcome = failureOutcome(error);
   }
-  await bookkeeping.finishJob({ jobId: input.jobId, outcome });
+  await bookkeeping.finishJob({ jobId, outcome });
   if (outcome.status === 'failed') {
     throw ApplicationFailure.nonRetryable(outcome.message, outcome.failureType);
   }
-  return { jobId: input.jobId, status: outcome.status, recordsCommitted };
+  return { jobId, status: outcome.status, recordsCommitted };
 }
 
 export async function checkConnectorWorkflow(input: CheckWorkflowInput): Promise<CheckResult> {

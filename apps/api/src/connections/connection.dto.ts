@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsTimeZone, IsUUID, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import type { ConnectionEntity } from '@tributary/persistence';
 import { SYNC_MODES, type SyncMode } from '@tributary/protocol';
 
@@ -37,10 +37,31 @@ export class StreamConfigDto {
   primaryKey?: string[][];
 }
 
+export const SCHEDULE_TYPES = ['manual', 'interval', 'cron'] as const;
+
 export class ScheduleDto {
-  @ApiProperty({ enum: ['manual'], description: 'Interval and cron schedules arrive with Temporal Schedules support.' })
-  @IsIn(['manual'], { message: 'must be "manual": interval and cron schedules are not available in this version yet' })
-  type!: 'manual';
+  @ApiProperty({ enum: SCHEDULE_TYPES, description: 'manual: only on request; interval: every N minutes; cron: a cron expression in a time zone.' })
+  @IsIn(SCHEDULE_TYPES, { message: `must be one of ${SCHEDULE_TYPES.join(', ')}` })
+  type!: (typeof SCHEDULE_TYPES)[number];
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 525600, example: 60, description: 'With type "interval".' })
+  @ValidateIf((o: ScheduleDto) => o.type === 'interval' || o.everyMinutes !== undefined)
+  @IsInt({ message: 'must be a whole number of minutes' })
+  @Min(1)
+  @Max(525600)
+  everyMinutes?: number;
+
+  @ApiPropertyOptional({ example: '0 6 * * 1-5', description: 'With type "cron": minute hour day-of-month month day-of-week.' })
+  @ValidateIf((o: ScheduleDto) => o.type === 'cron' || o.cron !== undefined)
+  @IsString()
+  @Matches(/^(@(yearly|annually|monthly|weekly|daily|hourly)|(\S+\s+){4}\S+)$/, { message: 'must be a cron expression of five fields (minute hour day-of-month month day-of-week) or @hourly, @daily, ...' })
+  cron?: string;
+
+  @ApiPropertyOptional({ example: 'Europe/Paris', default: 'UTC', description: 'IANA time zone of the cron expression.' })
+  @ValidateIf((o: ScheduleDto) => o.timezone !== undefined)
+  @IsString()
+  @IsTimeZone()
+  timezone?: string;
 }
 
 export class SchemaChangePolicyDto {
@@ -129,14 +150,18 @@ export class ConnectionDto {
   @ApiProperty({ type: ScheduleDto }) schedule!: ConnectionEntity['schedule'];
   @ApiProperty({ type: SchemaChangePolicyDto }) schemaChangePolicy!: SchemaChangePolicyDto;
   @ApiProperty({ enum: ['active', 'paused'] }) status!: 'active' | 'paused';
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Why the platform paused the connection.' }) statusReason!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: Date, description: 'Next scheduled sync (null when manual or paused).' }) nextRunAt!: Date | null;
   @ApiProperty({ enum: NAMESPACE_DEFINITIONS }) namespaceDefinition!: string;
   @ApiPropertyOptional({ nullable: true, type: String }) namespaceFormat!: string | null;
   @ApiProperty() prefix!: string;
   @ApiProperty() createdAt!: Date;
   @ApiProperty() updatedAt!: Date;
 
-  static from(entity: ConnectionEntity): ConnectionDto {
+  static from(entity: ConnectionEntity, nextRunAt: Date | null = null): ConnectionDto {
     return Object.assign(new ConnectionDto(), {
+      statusReason: entity.statusReason,
+      nextRunAt,
       id: entity.id,
       name: entity.name,
       sourceId: entity.sourceId,

@@ -4,6 +4,7 @@ import { IsOptional, IsUUID } from 'class-validator';
 import { PaginationQueryDto, type Page } from '../common/pagination.dto';
 import { ConnectionDto, CreateConnectionDto, UpdateConnectionDto } from './connection.dto';
 import { ConnectionsService } from './connections.service';
+import type { ConnectionEntity } from '@tributary/persistence';
 
 class ListConnectionsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
@@ -26,26 +27,30 @@ export class ConnectionsController {
   @Post()
   @ApiCreatedResponse({ type: ConnectionDto })
   async create(@Body() body: CreateConnectionDto): Promise<ConnectionDto> {
-    return ConnectionDto.from(await this.service.create(body));
+    return this.present(await this.service.create(body));
   }
 
   @Get()
   async list(@Query() query: ListConnectionsQueryDto): Promise<Page<ConnectionDto>> {
     const filter = { ...(query.sourceId ? { sourceId: query.sourceId } : {}), ...(query.destinationId ? { destinationId: query.destinationId } : {}) };
     const page = await this.service.list(filter, query.limit, query.offset);
-    return { ...page, items: page.items.map((c) => ConnectionDto.from(c)) };
+    return { ...page, items: await Promise.all(page.items.map((c) => this.present(c))) };
   }
 
   @Get(':id')
   @ApiOkResponse({ type: ConnectionDto })
   async get(@Param('id') id: string): Promise<ConnectionDto> {
-    return ConnectionDto.from(await this.service.get(id));
+    return this.present(await this.service.get(id));
   }
 
   @Patch(':id')
   @ApiOkResponse({ type: ConnectionDto })
   async update(@Param('id') id: string, @Body() body: UpdateConnectionDto): Promise<ConnectionDto> {
-    return ConnectionDto.from(await this.service.update(id, body));
+    return this.present(await this.service.update(id, body));
+  }
+
+  private async present(connection: ConnectionEntity): Promise<ConnectionDto> {
+    return ConnectionDto.from(connection, await this.service.nextRunAt(connection));
   }
 
   @Delete(':id')

@@ -10,7 +10,8 @@ import { findOrFail } from '../common/find-or-fail';
 import type { Page } from '../common/pagination.dto';
 import { ActorsService } from '../actors/actors.service';
 import { ConnectorDefinitionsService } from '../connector-definitions/connector-definitions.service';
-import type { CreateConnectionDto, StreamConfigDto, UpdateConnectionDto } from './connection.dto';
+import type { CreateConnectionDto, ScheduleDto, StreamConfigDto, UpdateConnectionDto } from './connection.dto';
+import { ConnectionScheduler } from './connection-scheduler';
 
 const DEFAULT_POLICY = { nonBreaking: 'ignore', breaking: 'fail' } as const;
 
@@ -21,6 +22,7 @@ export class ConnectionsService {
     private readonly actors: ActorsService,
     private readonly definitions: ConnectorDefinitionsService,
     private readonly jobs: JobRepository,
+    private readonly scheduler: ConnectionScheduler,
   ) {}
 
   async create(input: CreateConnectionDto): Promise<ConnectionEntity> {
@@ -32,13 +34,13 @@ export class ConnectionsService {
     });
     this.checkNamespace(input.namespaceDefinition ?? 'source', input.namespaceFormat);
     const streams = await this.resolveStreams(source.id, destination.definitionId, input.streams);
-    return this.connections.save(
+    const connection = await this.connections.save(
       this.connections.create({
         name: input.name ?? `${source.name} → ${destination.name}`,
         sourceId: source.id,
         destinationId: destination.id,
         streams,
-        schedule: input.schedule ?? { type: 'manual' },
+        schedule: toSchedule(input.schedule),
         schemaChangePolicy: input.schemaChangePolicy ?? DEFAULT_POLICY,
         status: input.status ?? 'active',
         namespaceDefinition: input.namespaceDefinition ?? 'source',
@@ -46,6 +48,13 @@ export class ConnectionsService {
         prefix: input.prefix ?? '',
       }),
     );
+    try {
+      await this.scheduler.apply(connection);
+    } catch (error) {
+      await this.connections.delete({ id: connection.id });
+      throw error;
+    }
+    return connection;
   }
 
   async list(filter: { sourceId?: string; destinationId?: string }, limit: number, offset: number): Promise<Page<ConnectionEntity>> {
@@ -68,14 +77,20 @@ export class ConnectionsService {
     this.checkNamespace(namespaceDefinition, namespaceFormat);
     Object.assign(connection, {
       ...(input.name !== undefined ? { name: input.name } : {}),
-      ...(input.schedule ? { schedule: input.schedule } : {}),
+      ...(input.schedule ? { schedule: toSchedule(input.schedule) } : {}),
       ...(input.schemaChangePolicy ? { schemaChangePolicy: input.schemaChangePolicy } : {}),
-      ...(input.status ? { status: input.status } : {}),
+      ...(input.status ? { status: input.status, statusReason: null } : {}),
       ...(input.prefix !== undefined ? { prefix: input.prefix } : {}),
       namespaceDefinition,
       namespaceFormat: namespaceFormat ?? null,
     });
+    // Temporal first: a schedule it refuses leaves the stored connection unchanged.
+    await this.scheduler.apply(connection);
     return this.connections.save(connection);
+  }
+
+  nextRunAt(connection: ConnectionEntity): Promise<Date | null> {
+    return this.scheduler.nextRunAt(connection);
   }
 
   async delete(id: string): Promise<void> {
@@ -84,6 +99,7 @@ export class ConnectionsService {
     if (active) {
       throw new ApiException(ApiErrorCode.CONFLICT, `job ${active.id} of this connection is ${active.status}; cancel it before deleting the connection`, { activeJobId: active.id });
     }
+    await this.scheduler.remove(connection.id);
     await this.connections.delete({ id: connection.id });
   }
 
@@ -113,5 +129,16 @@ export class ConnectionsService {
       throw new ApiException(ApiErrorCode.VALIDATION_FAILED, 'streams: select at least one stream', { issues: [{ field: 'streams', message: 'select at least one stream' }] });
     }
     return selections;
+  }
+}
+
+function toSchedule(input: ScheduleDto | undefined): ConnectionEntity['schedule'] {
+  switch (input?.type ?? 'manual') {
+    case 'interval':
+      return { type: 'interval', everyMinutes: input!.everyMinutes! };
+    case 'cron':
+      return { type: 'cron', cron: input!.cron!.trim(), timezone: input!.timezone ?? 'UTC' };
+    default:
+      return { type: 'manual' };
   }
 }

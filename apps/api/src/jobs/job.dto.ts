@@ -90,7 +90,9 @@ export class JobDto {
   @ApiProperty({ format: 'uuid' }) connectionId!: string;
   @ApiProperty({ enum: ['sync', 'refresh', 'clear'] }) type!: string;
   @ApiProperty({ enum: JOB_STATUSES }) status!: JobStatus;
-  @ApiProperty() recordsCommitted!: number;
+  @ApiProperty({ enum: ['manual', 'schedule'] }) trigger!: string;
+  @ApiProperty({ description: 'Records committed to the destination, over all attempts.' }) recordsCommitted!: number;
+  @ApiProperty({ description: 'Live progress: records the source emitted in the current attempt.' }) recordsEmitted!: number;
   @ApiProperty() bytesCommitted!: number;
   @ApiPropertyOptional({ type: FailureDto, nullable: true }) failure!: FailureDto | null;
   @ApiPropertyOptional({ type: [AttemptDto] }) attempts?: AttemptDto[];
@@ -105,7 +107,9 @@ export class JobDto {
       connectionId: job.connectionId,
       type: job.type,
       status: job.status,
+      trigger: job.trigger,
       recordsCommitted: job.recordsCommitted,
+      recordsEmitted: job.recordsEmitted,
       bytesCommitted: job.bytesCommitted,
       failure: job.failureType ? { type: job.failureType, message: job.failureMessage ?? '' } : null,
       createdAt: job.createdAt,

@@ -2,10 +2,11 @@
 // of the orchestrator become API errors here.
 import { randomUUID } from 'node:crypto';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { ApplicationFailure, Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure, Client, Connection, ScheduleNotFoundError, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type ScheduleSpec } from '@temporalio/client';
 import {
   CHECK_WORKFLOW_TYPE,
   CONFIG_ERROR_TYPE,
+  connectionScheduleId,
   DISCOVER_WORKFLOW_TYPE,
   SYNC_WORKFLOW_TYPE,
   syncWorkflowId,
@@ -19,6 +20,15 @@ import type { ApiConfig } from '../api.config';
 import { ApiErrorCode, ApiException } from '../common/api.exception';
 
 export class SyncAlreadyRunningError extends Error {}
+
+/** Temporal refused a schedule spec; the message says why. */
+export class ScheduleRejectedError extends Error {}
+
+function isInvalidArgument(error: unknown): boolean {
+  // gRPC INVALID_ARGUMENT (3), as surfaced by the client on a bad schedule spec.
+  const code = (error as { code?: unknown; cause?: { code?: unknown } }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
+  return code === 3 || /invalid/i.test((error as Error).message ?? '');
+}
 
 @Injectable()
 export class TemporalGateway implements OnApplicationShutdown {
@@ -47,6 +57,55 @@ export class TemporalGateway implements OnApplicationShutdown {
       return { workflowId, runId: handle.firstExecutionRunId };
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) throw new SyncAlreadyRunningError(error.message);
+      throw this.unavailable(error);
+    }
+  }
+
+  /**
+   * Creates or updates the Temporal Schedule of a connection. Overlapping runs are skipped; missed
+   * runs are not replayed after downtime beyond a minute. Throws ScheduleRejectedError when
+   * Temporal refuses the spec (e.g. an invalid cron expression).
+   */
+  async upsertSchedule(connectionId: string, spec: ScheduleSpec, paused: boolean, note: string): Promise<void> {
+    const scheduleId = connectionScheduleId(connectionId);
+    const action = {
+      type: 'startWorkflow' as const,
+      workflowType: SYNC_WORKFLOW_TYPE,
+      workflowId: syncWorkflowId(connectionId),
+      taskQueue: this.config.taskQueue,
+      args: [{ connectionId, heartbeatTimeoutSeconds: this.config.syncHeartbeatTimeoutSeconds, maxAttempts: this.config.syncMaxAttempts } satisfies SyncWorkflowInput],
+    };
+    const policies = { overlap: 'SKIP' as const, catchupWindow: '1 minute' };
+    try {
+      const handle = this.client.schedule.getHandle(scheduleId);
+      try {
+        await handle.update((previous) => ({ ...previous, spec, action, policies, state: { ...previous.state, paused, note } }));
+      } catch (error) {
+        if (!(error instanceof ScheduleNotFoundError)) throw error;
+        await this.client.schedule.create({ scheduleId, spec, action, policies, state: { paused, note } });
+      }
+    } catch (error) {
+      if (isInvalidArgument(error)) throw new ScheduleRejectedError((error as Error).message);
+      throw this.unavailable(error);
+    }
+  }
+
+  async deleteSchedule(connectionId: string): Promise<void> {
+    try {
+      await this.client.schedule.getHandle(connectionScheduleId(connectionId)).delete();
+    } catch (error) {
+      if (error instanceof ScheduleNotFoundError) return;
+      throw this.unavailable(error);
+    }
+  }
+
+  /** The next times the connection's schedule will fire (empty when paused or absent). */
+  async nextRunTimes(connectionId: string, count = 1): Promise<Date[]> {
+    try {
+      const description = await this.client.schedule.getHandle(connectionScheduleId(connectionId)).describe();
+      return description.state.paused ? [] : description.info.nextActionTimes.slice(0, count);
+    } catch (error) {
+      if (error instanceof ScheduleNotFoundError) return [];
       throw this.unavailable(error);
     }
   }

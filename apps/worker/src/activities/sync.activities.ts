@@ -2,13 +2,13 @@
 // job's last committed checkpoint, streams records from source to destination through the sync
 // engine, and commits each destination checkpoint (state + position + counters) in one
 // transaction. It heartbeats progress so a dead worker is noticed and another takes over.
-import { Context, CancelledFailure } from '@temporalio/activity';
+import { Context, CancelledFailure, getClient } from '@temporalio/activity';
 import type { DataSource } from 'typeorm';
 import { classifyError, ConfigError, type ConnectorRegistry, type JsonLogger } from '@tributary/connector-sdk';
-import { ActorCatalogEntity, ConnectionEntity, type JobRepository } from '@tributary/persistence';
+import { ActiveJobExistsError, ActorCatalogEntity, ConnectionEntity, type JobRepository } from '@tributary/persistence';
 import { configureCatalog, formatIssues, streamKey, type StateMessage, type AirbyteCatalog } from '@tributary/protocol';
 import { runReplication, type NamespaceMapping } from '@tributary/sync-engine';
-import type { JobOutcome, ReplicationResult, SyncActivities } from '@tributary/workflows';
+import { connectionScheduleId, type JobOutcome, type ReplicationResult, type SyncActivities } from '@tributary/workflows';
 import type { ActorLoader } from '../actor-loader';
 import { JobLogSink } from '../job-log-sink';
 import { toApplicationFailure } from './failure-mapping';
@@ -20,12 +20,35 @@ export interface SyncActivityDependencies {
   actors: ActorLoader;
   registry: ConnectorRegistry;
   logger: JsonLogger;
+  /** Pause a connection after this many consecutive failed jobs; 0 never pauses. */
+  autoPauseAfterFailures: number;
 }
 
 const HEARTBEAT_EVERY_MS = 1000;
 
 export function createSyncActivities(deps: SyncActivityDependencies): SyncActivities {
   const { jobs } = deps;
+
+  async function createScheduledJob(input: { connectionId: string; workflowId: string; runId: string }): Promise<{ jobId: string } | null> {
+    const connection = await deps.dataSource.getRepository(ConnectionEntity).findOne({ where: { id: input.connectionId } });
+    if (!connection) {
+      deps.logger.warn('scheduled sync skipped: the connection no longer exists', { connectionId: input.connectionId });
+      return null;
+    }
+    if (connection.status !== 'active') {
+      deps.logger.info('scheduled sync skipped: the connection is paused', { connectionId: input.connectionId });
+      return null;
+    }
+    try {
+      const job = await jobs.create(connection.id, 'sync', null, 'schedule');
+      await jobs.attachWorkflow(job.id, input.workflowId, input.runId);
+      return { jobId: job.id };
+    } catch (error) {
+      if (!(error instanceof ActiveJobExistsError)) throw error;
+      deps.logger.info(`scheduled sync skipped: job ${error.activeJobId ?? '?'} of this connection is still active`, { connectionId: input.connectionId });
+      return null;
+    }
+  }
 
   async function markJobRunning(jobId: string): Promise<void> {
     await jobs.markRunning(jobId);
@@ -34,12 +57,37 @@ export function createSyncActivities(deps: SyncActivityDependencies): SyncActivi
   async function finishJob({ jobId, outcome }: { jobId: string; outcome: JobOutcome }): Promise<void> {
     const failure = outcome.status === 'failed' ? { type: outcome.failureType, message: outcome.message } : undefined;
     const changed = await jobs.finish(jobId, outcome.status, failure);
-    if (changed) {
-      const sink = new JobLogSink(jobs, jobId, undefined);
-      const logger = deps.logger.child({ jobId }, { sinks: [sink.receive] });
-      if (failure) logger.error(`job failed (${failure.type.replace('_', ' ')}): ${failure.message}`);
-      else logger.info(`job ${outcome.status}`);
-      await sink.flush();
+    if (!changed) return;
+    const sink = new JobLogSink(jobs, jobId, undefined);
+    const logger = deps.logger.child({ jobId }, { sinks: [sink.receive] });
+    if (failure) logger.error(`job failed (${failure.type.replace('_', ' ')}): ${failure.message}`);
+    else logger.info(`job ${outcome.status}`);
+    if (failure) await pauseAfterRepeatedFailures(jobId, logger);
+    await sink.flush();
+  }
+
+  /** A connection that keeps failing is paused, with the reason, instead of failing forever. */
+  async function pauseAfterRepeatedFailures(jobId: string, logger: JsonLogger): Promise<void> {
+    if (deps.autoPauseAfterFailures <= 0) return;
+    const job = await jobs.get(jobId);
+    if (!job) return;
+    const failures = await jobs.consecutiveFailures(job.connectionId);
+    if (failures < deps.autoPauseAfterFailures) return;
+    const reason = `paused automatically after ${failures} consecutive failed syncs; fix the cause and set the status back to active`;
+    const updated = await deps.dataSource
+      .getRepository(ConnectionEntity)
+      .createQueryBuilder()
+      .update()
+      .set({ status: 'paused', statusReason: reason })
+      .where('id = :id AND status = :active', { id: job.connectionId, active: 'active' })
+      .execute();
+    if (!updated.affected) return;
+    logger.warn(`connection ${reason}`);
+    try {
+      await getClient().schedule.getHandle(connectionScheduleId(job.connectionId)).pause(reason);
+    } catch (error) {
+      // A manual connection has no schedule: nothing to pause.
+      if ((error as Error).name !== 'ScheduleNotFoundError') logger.warn(`could not pause the schedule: ${(error as Error).message}`);
     }
   }
 
@@ -50,8 +98,15 @@ export function createSyncActivities(deps: SyncActivityDependencies): SyncActivi
     const sink = new JobLogSink(jobs, jobId, attemptNumber);
     let logger = deps.logger.child({ jobId, attempt: attemptNumber }, { sinks: [sink.receive] });
     let recordsEmitted = 0;
+    let reported = 0;
     context.heartbeat({ recordsEmitted });
-    const heartbeat = setInterval(() => context.heartbeat({ recordsEmitted }), HEARTBEAT_EVERY_MS);
+    const heartbeat = setInterval(() => {
+      context.heartbeat({ recordsEmitted });
+      if (recordsEmitted !== reported) {
+        reported = recordsEmitted;
+        jobs.reportProgress(jobId, recordsEmitted).catch((error: unknown) => logger.debug(`progress not recorded: ${String(error)}`));
+      }
+    }, HEARTBEAT_EVERY_MS);
     try {
       const job = await jobs.get(jobId);
       const connection = await deps.dataSource.getRepository(ConnectionEntity).findOne({ where: { id: connectionId } });
@@ -138,5 +193,5 @@ export function createSyncActivities(deps: SyncActivityDependencies): SyncActivi
     return stored ? stored.catalog : discover();
   }
 
-  return { markJobRunning, replicate, finishJob };
+  return { createScheduledJob, markJobRunning, replicate, finishJob };
 }

@@ -8,6 +8,8 @@ export type ConnectionSchedule =
   | { type: 'interval'; everyMinutes: number }
   | { type: 'cron'; cron: string; timezone: string };
 
+export type ScheduleType = ConnectionSchedule['type'];
+
 export interface SchemaChangePolicy {
   nonBreaking: 'propagate_all' | 'propagate_columns' | 'ignore' | 'approve' | 'pause';
   breaking: 'pause' | 'fail';
@@ -28,6 +30,8 @@ export class ConnectionEntity {
   @Column('jsonb') schedule!: ConnectionSchedule;
   @Column('jsonb', { name: 'schema_change_policy' }) schemaChangePolicy!: SchemaChangePolicy;
   @Column('text') status!: ConnectionStatus;
+  /** Why the connection is paused when the platform paused it (e.g. after repeated failures). */
+  @Column('text', { name: 'status_reason', nullable: true }) statusReason!: string | null;
   @Column('text', { name: 'namespace_definition' }) namespaceDefinition!: NamespaceDefinition;
   @Column('text', { name: 'namespace_format', nullable: true }) namespaceFormat!: string | null;
   @Column('text', { default: '' }) prefix!: string;

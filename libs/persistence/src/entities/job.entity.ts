@@ -6,6 +6,7 @@ export const JOB_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'cance
 export type JobStatus = (typeof JOB_STATUSES)[number];
 export const ACTIVE_JOB_STATUSES: JobStatus[] = ['pending', 'running'];
 export const JOB_TYPES = ['sync', 'refresh', 'clear'] as const;
+export type JobTrigger = 'manual' | 'schedule';
 export type JobType = (typeof JOB_TYPES)[number];
 
 /**
@@ -20,6 +21,7 @@ export class JobEntity {
   @Column('uuid', { name: 'connection_id' }) connectionId!: string;
   @Column('text') type!: JobType;
   @Column('text') status!: JobStatus;
+  @Column('text', { default: 'manual' }) trigger!: JobTrigger;
   /** Streams the job is limited to (refresh/clear of some streams); null means all selected. */
   @Column('jsonb', { nullable: true }) streams!: { name: string; namespace?: string }[] | null;
   @Column('text', { name: 'workflow_id', nullable: true }) workflowId!: string | null;
@@ -28,6 +30,8 @@ export class JobEntity {
   @Column('text', { name: 'failure_message', nullable: true }) failureMessage!: string | null;
   @Column('bigint', { name: 'records_committed', default: 0, transformer: bigintAsNumber }) recordsCommitted!: number;
   @Column('bigint', { name: 'bytes_committed', default: 0, transformer: bigintAsNumber }) bytesCommitted!: number;
+  /** Records the source has emitted in the current attempt (live progress while running). */
+  @Column('bigint', { name: 'records_emitted', default: 0, transformer: bigintAsNumber }) recordsEmitted!: number;
   @Column('timestamptz', { name: 'started_at', nullable: true }) startedAt!: Date | null;
   @Column('timestamptz', { name: 'ended_at', nullable: true }) endedAt!: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;

@@ -1,4 +1,5 @@
 import { InitialSchema1763700000000 } from './1763700000000-initial-schema.migration';
+import { ConnectionLifecycle1763800000000 } from './1763800000000-connection-lifecycle.migration';
 
 /** Every migration, oldest first. */
-export const MIGRATIONS = [InitialSchema1763700000000];
+export const MIGRATIONS = [InitialSchema1763700000000, ConnectionLifecycle1763800000000];

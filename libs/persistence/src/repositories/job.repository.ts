@@ -13,6 +13,7 @@ import {
   type AttemptStatus,
   type JobLogLevel,
   type JobStatus,
+  type JobTrigger,
   type JobType,
 } from '../entities';
 
@@ -68,10 +69,10 @@ export class JobRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Creates a pending job; throws ActiveJobExistsError when one is already pending or running. */
-  async create(connectionId: string, type: JobType, streams: StreamRef[] | null): Promise<JobEntity> {
+  async create(connectionId: string, type: JobType, streams: StreamRef[] | null, trigger: JobTrigger = 'manual'): Promise<JobEntity> {
     const jobs = this.dataSource.getRepository(JobEntity);
     try {
-      return await jobs.save(jobs.create({ connectionId, type, streams, status: 'pending' }));
+      return await jobs.save(jobs.create({ connectionId, type, streams, trigger, status: 'pending' }));
     } catch (error) {
       if ((error as { code?: string }).code === '23505') {
         const active = await this.findActive(connectionId);
@@ -105,6 +106,22 @@ export class JobRepository {
 
   async delete(jobId: string): Promise<void> {
     await this.dataSource.getRepository(JobEntity).delete(jobId);
+  }
+
+  /** Live progress of the running attempt (records emitted by the source so far). */
+  async reportProgress(jobId: string, recordsEmitted: number): Promise<void> {
+    await this.dataSource.query(`UPDATE jobs SET records_emitted = $2 WHERE id = $1 AND status = 'running'`, [jobId, recordsEmitted]);
+  }
+
+  /** How many of the connection's most recent finished jobs failed in a row. */
+  async consecutiveFailures(connectionId: string): Promise<number> {
+    const [row] = (await this.dataSource.query(
+      `SELECT count(*)::int AS failures FROM jobs
+        WHERE connection_id = $1 AND status = 'failed'
+          AND created_at > COALESCE((SELECT max(created_at) FROM jobs WHERE connection_id = $1 AND status IN ('succeeded', 'cancelled')), '-infinity')`,
+      [connectionId],
+    )) as { failures: number }[];
+    return row?.failures ?? 0;
   }
 
   async markRunning(jobId: string): Promise<void> {
