@@ -263,6 +263,23 @@ describe('LocalFilesDestination', () => {
     });
   });
 
+  describe('parts and manifest', () => {
+    it('writes Parquet parts through the path template and lists them in the stream manifest', async () => {
+      const config = { destination_path: root, format: 'parquet', path_template: '{stream}/{yyyy}/{sync_id}-{part}.{ext}', commit_interval_seconds: 0 };
+      const commits = await collect(new LocalFilesDestination().write(config, catalogOf({ name: 'users' }), feed([...records('users', 1, 3), state('users', 3)]), context('sync-1')));
+      const manifest = JSON.parse(readFileSync(join(root, 'users', '_tributary', 'manifest.json'), 'utf8')) as { files: { path: string; records: number }[] };
+      const year = new Date().getUTCFullYear();
+      expect(manifest.files).toEqual([expect.objectContaining({ path: `users/${year}/sync-1-00000.parquet`, records: 3 })]);
+      expect(readFileSync(join(root, manifest.files[0].path)).subarray(0, 4).toString()).toBe('PAR1');
+      expect(commits.map((c) => c.stats)).toEqual([{ users: { records: 3, bytes: expect.any(Number) } }, {}]);
+    });
+
+    it('keeps the classic layout when only the directory is configured', async () => {
+      await write(catalogOf({ name: 'users' }), feed([record('users', 1)]), context('sync-1'));
+      expect(existsSync(join(root, 'users', '_tributary'))).toBe(false);
+    });
+  });
+
   describe('cancellation', () => {
     it('stops on abort even while the input hangs, and closes its files', async () => {
       const controller = new AbortController();

@@ -7,6 +7,7 @@ import { type Dirent } from 'node:fs';
 import { mkdir, readdir, unlink, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { type ConnectorContext, type Destination, type DestinationCommit, type MessageBatch, SystemError, type WriteContext } from '@tributary/connector-sdk';
+import { fileOutputOptions, fileSystemError, fileSystemReason, LocalObjectStore, rowBuilder, untilAborted, withFileSystemErrors, writeFileStreams } from '@tributary/connector-sdk/files';
 import {
   type ConfiguredAirbyteCatalog,
   type ConfiguredAirbyteStream,
@@ -17,10 +18,8 @@ import {
   type StreamDescriptor,
   streamKey,
 } from '@tributary/protocol';
-import { untilAborted } from './abortable.iterable';
-import { fileSystemError, fileSystemReason, withFileSystemErrors } from './file-system.error';
 import { JSONL_FORMAT } from './jsonl.format';
-import { destinationRoot } from './local-files.config';
+import { DEFAULT_PATH_TEMPLATE, destinationRoot, usesClassicLayout } from './local-files.config';
 import { type LocalFilesPosition, parsePosition } from './local-files.position';
 import { streamDirectory, syncFilePath } from './local-files.layout';
 import type { RecordFormat } from './record.format';
@@ -59,6 +58,10 @@ export class LocalFilesDestination implements Destination<JsonObject> {
 
   async *write(config: JsonObject, catalog: ConfiguredAirbyteCatalog, input: AsyncIterable<MessageBatch>, context: WriteContext): AsyncGenerator<DestinationCommit> {
     const root = destinationRoot(config);
+    if (!usesClassicLayout(config)) {
+      yield* writeFileStreams({ store: new LocalObjectStore(root), catalog, input, context, options: fileOutputOptions(config, DEFAULT_PATH_TEMPLATE) });
+      return;
+    }
     const resume = context.resumePosition ? parsePosition(context.resumePosition) : undefined;
     const outputs = new Map<string, StreamOutput>();
     try {
@@ -154,29 +157,6 @@ function outputFor(outputs: Map<string, StreamOutput>, message: RecordMessage): 
   const output = outputs.get(key);
   if (!output) throw new SystemError(`Received a record of stream "${key}", which is not in the configured catalog.`);
   return output;
-}
-
-/**
- * Builds rows: the record's data plus the metadata columns every destination table carries
- * (DESIGN §4). This is the hot path, hence Object.assign (an object spread with extra keys is
- * several times slower in V8) and one ISO string per emitted_at, which a whole batch shares.
- */
-function rowBuilder(syncId: string): (message: RecordMessage) => Record<string, unknown> {
-  let lastEmittedAt = Number.NaN;
-  let extractedAt = '';
-  return (message) => {
-    const { data, emitted_at: emittedAt, stream } = message.record;
-    if (emittedAt !== lastEmittedAt) {
-      if (!Number.isFinite(emittedAt)) throw new SystemError(`A record of stream "${stream}" has no valid emitted_at (${String(emittedAt)}).`);
-      extractedAt = new Date(emittedAt).toISOString();
-      lastEmittedAt = emittedAt;
-    }
-    const row: Record<string, unknown> = Object.assign({}, data);
-    row._tributary_raw_id = randomUUID();
-    row._tributary_extracted_at = extractedAt;
-    row._tributary_sync_id = syncId;
-    return row;
-  };
 }
 
 /** Makes every file durable and reports where each stands: what a commit promises. */

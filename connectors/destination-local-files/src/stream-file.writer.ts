@@ -5,7 +5,7 @@
 import { type FileHandle, mkdir, open, stat, truncate } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { SystemError } from '@tributary/connector-sdk';
-import { fileSystemError, withFileSystemErrors } from './file-system.error';
+import { syncDirectory, withFileSystemErrors } from '@tributary/connector-sdk/files';
 
 export class StreamFileWriter {
   private handle?: FileHandle;
@@ -123,21 +123,5 @@ export class StreamFileWriter {
       }
     }
     return this.handle;
-  }
-}
-
-/** fsyncs a directory so the entries created in it survive a crash; skipped where unsupported. */
-async function syncDirectory(path: string): Promise<void> {
-  let handle: FileHandle | undefined;
-  try {
-    handle = await open(path, 'r');
-    await handle.sync();
-  } catch (error) {
-    // Some platforms (Windows) cannot open or fsync a directory; their file systems order it for us.
-    if (!['EISDIR', 'EPERM', 'EINVAL', 'EBADF', 'EACCES'].includes((error as NodeJS.ErrnoException).code ?? '')) {
-      throw fileSystemError(error, 'sync directory', path);
-    }
-  } finally {
-    await handle?.close();
   }
 }

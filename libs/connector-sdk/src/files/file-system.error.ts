@@ -2,7 +2,7 @@
 // naming the path and the operating system's reason: a wrong or unwritable directory is the
 // user's to fix (config), a full disk or an exhausted file table may pass (transient), anything
 // else is unexpected (system).
-import { ConfigError, type ConnectorError, SystemError, TransientError } from '@tributary/connector-sdk';
+import { ConfigError, type ConnectorError, SystemError, TransientError } from '../errors';
 
 const REASONS: Record<string, string> = {
   EACCES: 'permission denied',

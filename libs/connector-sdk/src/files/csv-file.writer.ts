@@ -1,0 +1,84 @@
+// CSV (RFC 4180): a header row with the column names, then one line per record, fields separated
+// by commas and quoted when they hold a comma, quote, CR or LF (quotes doubled). null and missing
+// values are empty fields; objects and arrays are JSON; bytes are base64; the rest is its text.
+import type { Column } from './column-plan';
+import { replaceBytes } from './jsonl-file.writer';
+import type { ObjectSink } from './object-store';
+import type { RecordFileWriter } from './record-file.writer';
+
+const NEEDS_QUOTES = /[",\r\n]/;
+
+export function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let text: string;
+  if (typeof value === 'string') text = value;
+  else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  else if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+  else if (value instanceof Date) return value.toISOString();
+  else text = JSON.stringify(value, replaceBytes);
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export class CsvFileWriter implements RecordFileWriter {
+  private chunks: string[] = [];
+  private chars = 0;
+  rows = 0;
+  private readonly names: string[];
+  private readonly wholeRecord: boolean[];
+
+  constructor(
+    private readonly sink: ObjectSink,
+    columns: Column[],
+  ) {
+    this.names = columns.map((c) => c.name);
+    this.wholeRecord = columns.map((c) => c.source === 'record');
+    const header = `${this.names.map(csvField).join(',')}\r\n`;
+    this.chunks.push(header);
+    this.chars = header.length;
+  }
+
+  get pendingBytes(): number {
+    return this.chars;
+  }
+
+  get bytes(): number {
+    return this.sink.bytes;
+  }
+
+  add(row: Record<string, unknown>): void {
+    let line = '';
+    for (let i = 0; i < this.names.length; i++) {
+      if (i > 0) line += ',';
+      line += csvField(this.wholeRecord[i] ? dataOf(row) : row[this.names[i]]);
+    }
+    line += '\r\n';
+    this.chunks.push(line);
+    this.chars += line.length;
+    this.rows++;
+  }
+
+  async flush(): Promise<void> {
+    if (this.chunks.length === 0) return;
+    const data = Buffer.from(this.chunks.join(''), 'utf8');
+    this.chunks = [];
+    this.chars = 0;
+    await this.sink.write(data);
+  }
+
+  async finish(): Promise<void> {
+    await this.flush();
+    await this.sink.close();
+  }
+
+  abort(): Promise<void> {
+    this.chunks = [];
+    return this.sink.abort();
+  }
+}
+
+/** The record's own fields, without the metadata columns (for schemaless streams). */
+export function dataOf(row: Record<string, unknown>): Record<string, unknown> {
+  const data: Record<string, unknown> = {};
+  for (const key in row) if (!key.startsWith('_tributary_')) data[key] = row[key];
+  return data;
+}

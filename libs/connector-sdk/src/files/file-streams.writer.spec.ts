@@ -1,0 +1,165 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { tableFromIPC } from 'apache-arrow';
+import * as parquet from 'parquet-wasm';
+import type { ConfiguredAirbyteCatalog, DestinationSyncMode, JsonObject, RecordMessage, StateMessage } from '@tributary/protocol';
+import type { DestinationCommit, MessageBatch, WriteContext } from '../connector';
+import { fileOutputOptions } from './file-output.options';
+import { writeFileStreams } from './file-streams.writer';
+import { LocalObjectStore } from './local-object-store';
+import type { Manifest } from './manifest';
+
+const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const EMITTED_AT = Date.UTC(2025, 4, 2, 9, 14, 3, 120);
+const TEMPLATE = '{namespace}/{stream}/{sync_id}-{part}.{ext}';
+
+const SCHEMA: JsonObject = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    big: { type: ['null', 'integer'] },
+    amount: { type: 'number' },
+    price: { type: 'string', format: 'decimal', precision: 20, scale: 4 },
+    name: { type: 'string' },
+    at: { type: 'string', format: 'date-time' },
+    day: { type: 'string', format: 'date' },
+    blob: { type: 'string', contentEncoding: 'base64' },
+    ok: { type: 'boolean' },
+    meta: { type: 'object' },
+  },
+};
+
+let root: string;
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'tributary-files-'));
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+function catalogOf(mode: DestinationSyncMode = 'append', schema: JsonObject = SCHEMA): ConfiguredAirbyteCatalog {
+  return { streams: [{ stream: { name: 'users', json_schema: schema, supported_sync_modes: ['full_refresh'] }, sync_mode: 'full_refresh', destination_sync_mode: mode }] };
+}
+
+const record = (id: number, extra: Record<string, unknown> = {}): RecordMessage => ({ type: 'RECORD', record: { stream: 'users', data: { id, name: `user ${id}`, ...extra }, emitted_at: EMITTED_AT } });
+const records = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => record(from + i));
+const state = (id: number): StateMessage => ({ type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: { name: 'users' }, stream_state: { id } } } });
+
+async function* feed(...batches: MessageBatch[]): AsyncGenerator<MessageBatch> {
+  for (const batch of batches) yield batch;
+}
+
+function context(syncId: string, resumePosition?: JsonObject): WriteContext {
+  return { logger: silent, signal: new AbortController().signal, syncId, resumePosition };
+}
+
+async function run(config: JsonObject, catalog: ConfiguredAirbyteCatalog, input: AsyncIterable<MessageBatch>, ctx: WriteContext, seen: DestinationCommit[] = []): Promise<DestinationCommit[]> {
+  const options = fileOutputOptions({ commit_interval_seconds: 0, ...config }, TEMPLATE);
+  for await (const commit of writeFileStreams({ store: new LocalObjectStore(root), catalog, input, context: ctx, options })) seen.push(commit);
+  return seen;
+}
+
+async function manifest(): Promise<Manifest> {
+  return JSON.parse(await readFile(join(root, 'users', '_tributary', 'manifest.json'), 'utf8')) as Manifest;
+}
+
+function readParquetRows(bytes: Buffer): Record<string, unknown>[] {
+  const table = tableFromIPC(parquet.readParquet(bytes).intoIPCStream());
+  return table.toArray().map((row) => row.toJSON() as Record<string, unknown>);
+}
+
+async function jsonlIds(): Promise<number[]> {
+  const ids: number[] = [];
+  for (const file of (await manifest()).files) {
+    for (const line of (await readFile(join(root, file.path), 'utf8')).split('\n')) if (line) ids.push((JSON.parse(line) as { id: number }).id);
+  }
+  return ids;
+}
+
+describe('writeFileStreams', () => {
+  it('writes typed Parquet columns that round-trip', async () => {
+    const full = record(1, {
+      big: '9007199254740993',
+      amount: 1.5,
+      price: '12345678.9012',
+      name: 'Zoë — 東京',
+      at: '2024-03-10T12:34:56.789123+02:00',
+      day: '2024-02-29',
+      blob: Buffer.from([0, 1, 2, 255]).toString('base64'),
+      ok: true,
+      meta: { tags: ['a'], n: 1 },
+    });
+    const empty: RecordMessage = { type: 'RECORD', record: { stream: 'users', data: { id: 2 }, emitted_at: EMITTED_AT } };
+    await run({ format: 'parquet', compression: 'zstd' }, catalogOf(), feed([full, empty, state(2)]), context('sync-1'));
+
+    const [file] = (await manifest()).files;
+    expect(file).toMatchObject({ path: 'users/sync-1-00000.parquet', records: 2, sync_id: 'sync-1' });
+    const rows = readParquetRows(await readFile(join(root, file.path)));
+    expect(rows[0]).toMatchObject({ id: 1n, big: 9007199254740993n, amount: 1.5, name: 'Zoë — 東京', ok: true, meta: '{"tags":["a"],"n":1}', _tributary_sync_id: 'sync-1' });
+    // Arrow gives milliseconds with the microseconds as a fraction.
+    expect(Math.round((rows[0].at as number) * 1000)).toBe(Date.UTC(2024, 2, 10, 10, 34, 56, 789) * 1000 + 123);
+    expect(Buffer.from(rows[0].blob as Uint8Array)).toEqual(Buffer.from([0, 1, 2, 255]));
+    expect(rows[1]).toMatchObject({ id: 2n, big: null, amount: null, price: null, at: null, day: null, blob: null, ok: null, meta: null });
+  });
+
+  it('rolls over by size and commits only at states, resuming without duplicates', async () => {
+    const config = { format: 'jsonl', file_size_mb: 0.01 };
+    const seen: DestinationCommit[] = [];
+    async function* firstAttempt(): AsyncGenerator<MessageBatch> {
+      for (let from = 1; from <= 3000; from += 500) yield records(from, from + 499);
+      yield [state(3000)];
+      yield records(3001, 6000);
+      throw new Error('worker killed');
+    }
+    await expect(run(config, catalogOf(), firstAttempt(), context('sync-1'), seen)).rejects.toThrow('worker killed');
+    expect(seen).toHaveLength(1);
+    const committedFiles = (seen[0].position as { streams: { users: { files: unknown[] } } }).streams.users.files.length;
+    expect(committedFiles).toBeGreaterThan(1);
+
+    await run(config, catalogOf(), feed([...records(3001, 6000), state(6000)]), context('sync-1', seen[0].position as JsonObject));
+    const ids = await jsonlIds();
+    expect(ids).toHaveLength(6000);
+    expect(new Set(ids).size).toBe(6000);
+    const onDisk = (await readdir(join(root, 'users'))).filter((name) => name.endsWith('.jsonl'));
+    expect(onDisk.sort()).toEqual((await manifest()).files.map((f) => f.path.slice('users/'.length)).sort());
+  });
+
+  it('overwrite flips the manifest at the end and removes the previous generation; an interrupted one changes nothing', async () => {
+    await run({ format: 'jsonl', compression: 'gzip' }, catalogOf('overwrite'), feed([...records(1, 5), state(5)]), context('sync-a'));
+    expect((await manifest()).files.map((f) => f.path)).toEqual(['users/sync-a-00000.jsonl.gz']);
+
+    async function* interrupted(): AsyncGenerator<MessageBatch> {
+      yield [...records(10, 12), state(12)];
+      throw new Error('worker killed');
+    }
+    await expect(run({ format: 'jsonl', compression: 'gzip' }, catalogOf('overwrite'), interrupted(), context('sync-b'))).rejects.toThrow('worker killed');
+    const during = await manifest();
+    expect(during.files.map((f) => f.path)).toEqual(['users/sync-a-00000.jsonl.gz']);
+    const lines = gunzipSync(await readFile(join(root, during.files[0].path))).toString('utf8').trim().split('\n');
+    expect(lines.map((l) => (JSON.parse(l) as { id: number }).id)).toEqual([1, 2, 3, 4, 5]);
+
+    await run({ format: 'jsonl', compression: 'gzip' }, catalogOf('overwrite'), feed([...records(20, 21), state(21)]), context('sync-c'));
+    const after = await manifest();
+    expect(after.files.map((f) => f.path)).toEqual(['users/sync-c-00000.jsonl.gz']);
+    expect(after.generation).toBe(2);
+    expect(after.obsolete).toEqual([]);
+    expect((await readdir(join(root, 'users'))).filter((n) => n.startsWith('sync-a'))).toEqual([]);
+  });
+
+  it('writes CSV with a header and quoted fields', async () => {
+    await run({ format: 'csv' }, catalogOf('append', { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' } } }), feed([record(1, { name: 'a, "b"\nc' }), state(1)]), context('sync-1'));
+    const text = await readFile(join(root, 'users', 'sync-1-00000.csv'), 'utf8');
+    const [header, first] = text.split('\r\n');
+    expect(header).toBe('id,name,_tributary_raw_id,_tributary_extracted_at,_tributary_sync_id');
+    expect(first).toMatch(/^1,"a, ""b""\nc",[0-9a-f-]{36},2025-05-02T09:14:03.120Z,sync-1$/);
+  });
+
+  it('fails with the stream and column when a value does not fit its type', async () => {
+    await expect(run({ format: 'parquet' }, catalogOf(), feed([record(1, { amount: 'lots' })]), context('sync-1'))).rejects.toThrow(
+      'Stream "users", column "amount": expected a number, got "lots".',
+    );
+    expect((await readdir(join(root, 'users'))).filter((n) => !n.startsWith('_'))).toEqual([]);
+  });
+});

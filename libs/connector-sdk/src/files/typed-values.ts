@@ -1,0 +1,125 @@
+// Parsing record values into the typed representations of Parquet columns. Each function returns
+// the value or throws a TypeError whose message says what was expected; the writer adds the stream
+// and column. Timestamps keep microseconds and honour the zone of the text (no zone means UTC).
+
+const TIMESTAMP = /^([+-]?\d{4,6})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$/;
+const DAY_MS = 86_400_000;
+
+/** Microseconds since the epoch, UTC. Accepts ISO 8601 / RFC 3339 text (with or without a zone) and Dates. */
+export function toTimestampMicros(value: unknown): number {
+  if (value instanceof Date) {
+    const ms = value.getTime();
+    if (Number.isNaN(ms)) throw new TypeError('expected a timestamp, got an invalid Date');
+    return ms * 1000;
+  }
+  if (typeof value !== 'string') throw new TypeError(`expected a timestamp text, got ${describe(value)}`);
+  const m = TIMESTAMP.exec(value);
+  if (!m) throw new TypeError(`expected an ISO 8601 timestamp, got ${describe(value)}`);
+  const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '', , sign, oh = '0', om = '0'] = m;
+  const month = Number(mo);
+  const day = Number(d);
+  if (month < 1 || month > 12 || day < 1 || day > 31 || Number(h) > 24 || Number(mi) > 59 || Number(s) > 60) {
+    throw new TypeError(`expected an ISO 8601 timestamp, got ${describe(value)}`);
+  }
+  const date = new Date(0);
+  date.setUTCFullYear(Number(y), month - 1, day);
+  date.setUTCHours(Number(h), Number(mi), Number(s), 0);
+  let ms = date.getTime();
+  if (sign) ms -= (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om)) * 60_000;
+  const micros = fraction.length === 0 ? 0 : Number(fraction.slice(0, 6).padEnd(6, '0'));
+  return ms * 1000 + micros;
+}
+
+/** Days since 1970-01-01. Accepts `YYYY-MM-DD` (a timestamp text gives its UTC date) and Dates. */
+export function toDateDays(value: unknown): number {
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const ms = Date.UTC(Number(value.slice(0, 4)), Number(value.slice(5, 7)) - 1, Number(value.slice(8, 10)));
+    return Math.floor(ms / DAY_MS);
+  }
+  return Math.floor(toTimestampMicros(value) / 1000 / DAY_MS);
+}
+
+/** A 64-bit integer: safe-integer numbers, bigints and integer text. */
+export function toInt64(value: unknown): bigint | number {
+  if (typeof value === 'number') {
+    if (Number.isSafeInteger(value)) return value;
+    if (Number.isInteger(value)) return BigInt(value);
+    throw new TypeError(`expected an integer, got ${value}`);
+  }
+  if (typeof value === 'bigint') return checkInt64(value);
+  if (typeof value === 'string' && /^[+-]?\d+$/.test(value.trim())) return checkInt64(BigInt(value.trim()));
+  throw new TypeError(`expected an integer, got ${describe(value)}`);
+}
+
+const INT64_MIN = -(1n << 63n);
+const INT64_MAX = (1n << 63n) - 1n;
+
+function checkInt64(value: bigint): bigint {
+  if (value < INT64_MIN || value > INT64_MAX) throw new TypeError(`expected a 64-bit integer, got ${value} (out of range)`);
+  return value;
+}
+
+export function toDouble(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'string' && value.trim() !== '') {
+    const n = Number(value);
+    if (!Number.isNaN(n) || value.trim() === 'NaN') return n;
+  }
+  throw new TypeError(`expected a number, got ${describe(value)}`);
+}
+
+const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+
+/** The unscaled integer of a decimal with `scale` digits after the point, checked against `precision`. */
+export function toUnscaledDecimal(value: unknown, precision: number, scale: number): bigint {
+  let text: string;
+  if (typeof value === 'string') text = value.trim();
+  else if (typeof value === 'number' && Number.isFinite(value)) text = String(value);
+  else if (typeof value === 'bigint') text = value.toString();
+  else throw new TypeError(`expected a decimal, got ${describe(value)}`);
+  const m = DECIMAL.exec(text);
+  if (!m || (m[2] === '' && (m[3] ?? '') === '')) throw new TypeError(`expected a decimal, got ${describe(value)}`);
+  const [, sign, whole, fraction = '', exponent = '0'] = m;
+  let digits = whole + fraction;
+  // The position of the decimal point, counted from the left of `digits`.
+  const point = whole.length + Number(exponent);
+  const wanted = point + scale; // digits to keep
+  if (wanted < 0) digits = '0';
+  else if (digits.length >= wanted) {
+    const dropped = digits.slice(wanted);
+    if (/[1-9]/.test(dropped)) throw new TypeError(`expected at most ${scale} digits after the point, got ${describe(value)}`);
+    digits = digits.slice(0, wanted);
+  } else digits = digits.padEnd(wanted, '0');
+  const unscaled = BigInt(digits === '' ? '0' : digits);
+  if (unscaled.toString().length > precision) throw new TypeError(`expected at most ${precision} significant digits (scale ${scale}), got ${describe(value)}`);
+  return sign === '-' ? -unscaled : unscaled;
+}
+
+export function toBoolean(value: unknown): boolean {
+  if (typeof value === 'boolean') return value;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new TypeError(`expected a boolean, got ${describe(value)}`);
+}
+
+export function toBytes(value: unknown): Uint8Array {
+  if (value instanceof Uint8Array) return value;
+  if (typeof value === 'string') return Buffer.from(value, 'base64');
+  throw new TypeError(`expected base64 text or bytes, got ${describe(value)}`);
+}
+
+export function toText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (value instanceof Date) return value.toISOString();
+  return JSON.stringify(value);
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${String(value)}`;
+}
