@@ -5,7 +5,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ConnectorRegistry, JsonLogger } from '@tributary/connector-sdk';
-import { ApiTokenRepository, dataSourceOptions, ENTITIES, JobRepository, SecretCipher } from '@tributary/persistence';
+import { ApiTokenRepository, dataSourceOptions, ENTITIES, JobRepository, SchemaDriftRepository, SecretCipher } from '@tributary/persistence';
 import { API_CONFIG, type ApiConfig } from './api.config';
 import { ActorsService } from './actors/actors.service';
 import { DestinationsController, SourcesController } from './actors/actors.controllers';
@@ -19,6 +19,7 @@ import { HealthController } from './health/health.controller';
 import { JobsController } from './jobs/jobs.controller';
 import { JobsService } from './jobs/jobs.service';
 import { TriggerJobUseCase } from './jobs/trigger-job.use-case';
+import { SchemaChangesController } from './schema-changes/schema-changes.controller';
 import { TemporalGateway } from './temporal/temporal.gateway';
 
 export interface AppDependencies {
@@ -37,7 +38,7 @@ export class AppModule {
         TypeOrmModule.forRoot(dataSourceOptions({ url: config.databaseUrl, applicationName: 'tributary-api', poolSize: 10 })),
         TypeOrmModule.forFeature(ENTITIES),
       ],
-      controllers: [HealthController, ConnectorDefinitionsController, SourcesController, DestinationsController, ConnectionsController, JobsController],
+      controllers: [HealthController, ConnectorDefinitionsController, SourcesController, DestinationsController, ConnectionsController, JobsController, SchemaChangesController],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: JsonLogger, useValue: logger },
@@ -46,6 +47,7 @@ export class AppModule {
         { provide: TemporalGateway, useFactory: () => TemporalGateway.connect(config) },
         { provide: ApiTokenRepository, useFactory: (dataSource: DataSource) => new ApiTokenRepository(dataSource), inject: [DataSource] },
         { provide: JobRepository, useFactory: (dataSource: DataSource) => new JobRepository(dataSource), inject: [DataSource] },
+        { provide: SchemaDriftRepository, useFactory: (dataSource: DataSource) => new SchemaDriftRepository(dataSource), inject: [DataSource] },
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         ConnectorDefinitionsService,
         ActorsService,

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
 import { ConnectorRegistry, JsonLogger } from '@tributary/connector-sdk';
-import { createDataSource, JobRepository, resolveSecretCipher } from '@tributary/persistence';
+import { createDataSource, JobRepository, resolveSecretCipher, SchemaDriftRepository } from '@tributary/persistence';
 import { ActorLoader } from './actor-loader';
 import { createConnectorActivities } from './activities/connector.activities';
 import { WORKFLOWS_PATH } from '@tributary/workflows';
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
       ? { workflowBundle: { codePath: join(__dirname, WORKFLOW_BUNDLE_FILE) } }
       : { workflowsPath: WORKFLOWS_PATH }),
     activities: {
-      ...createSyncActivities({ dataSource, jobs, actors, registry, logger, autoPauseAfterFailures: config.autoPauseAfterFailures }),
+      ...createSyncActivities({ dataSource, jobs, drift: new SchemaDriftRepository(dataSource), actors, registry, logger, autoPauseAfterFailures: config.autoPauseAfterFailures }),
       ...createConnectorActivities({ dataSource, actors, logger }),
     },
     maxConcurrentActivityTaskExecutions: config.maxConcurrentSyncs * 2,

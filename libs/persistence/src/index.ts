@@ -5,3 +5,4 @@ export * from './repositories/api-token.repository';
 export * from './repositories/job.repository';
 export * from './secrets/secret-cipher';
 export * from './secrets/secret-key-file';
+export * from './repositories/schema-drift.repository';

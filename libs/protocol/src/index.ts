@@ -4,3 +4,4 @@ export * from './spec';
 export * from './schema-validation';
 export * from './secrets';
 export * from './configured-catalog';
+export * from './schema-diff';

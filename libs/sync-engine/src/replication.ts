@@ -47,6 +47,11 @@ export interface ReplicationInput {
   catalog: ConfiguredAirbyteCatalog;
   sourceState: StateMessage[];
   mapping: StreamMapping;
+  /**
+   * Per source stream key, the only fields to keep in each record (a column selection, or the
+   * accepted schema when the source has grown columns the connection ignores).
+   */
+  projections?: Record<string, string[]>;
   syncId: string;
   resumePosition?: JsonObject;
   signal: AbortSignal;
@@ -98,6 +103,7 @@ export async function runReplication(input: ReplicationInput): Promise<Replicati
     : { streams: input.catalog.streams.map((s) => ({ ...s, stream: { ...s.stream, ...toDestination.get(streamKey(s.stream))! } })) };
 
   const progress: ReplicationProgress = { recordsEmitted: {}, totalRecordsEmitted: 0, estimates: {} };
+  const projections = new Map(Object.entries(input.projections ?? {}).map(([key, fields]) => [key, fields]));
   const warnedUnknown = new Set<string>();
 
   async function* fromSource(): AsyncGenerator<MessageBatch> {
@@ -134,7 +140,9 @@ export async function runReplication(input: ReplicationInput): Promise<Replicati
           }
           progress.recordsEmitted[key] = (progress.recordsEmitted[key] ?? 0) + 1;
           progress.totalRecordsEmitted++;
-          out.push(identity ? message : remapRecord(message, toDestination.get(key)!));
+          const fields = projections.get(key);
+          const projected = fields ? project(message, fields) : message;
+          out.push(identity ? projected : remapRecord(projected, toDestination.get(key)!));
           break;
         }
         case 'STATE':
@@ -203,6 +211,13 @@ export async function runReplication(input: ReplicationInput): Promise<Replicati
     throw new SystemError(`the destination committed ${summary.recordsCommitted} records but the source emitted ${summary.recordsEmitted}`);
   }
   return summary;
+}
+
+function project(message: RecordMessage, fields: string[]): RecordMessage {
+  const data: Record<string, unknown> = {};
+  const source = message.record.data;
+  for (const field of fields) if (field in source) data[field] = source[field];
+  return { type: 'RECORD', record: { ...message.record, data } };
 }
 
 function remapRecord(message: RecordMessage, target: StreamDescriptor): RecordMessage {

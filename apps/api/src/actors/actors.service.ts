@@ -72,17 +72,20 @@ export class ActorsService {
 
   async discover(id: string): Promise<DiscoverResultDto> {
     const source = await this.get('source', id);
-    const { catalogId } = await this.temporal.discover({ sourceId: source.id });
-    const stored = await this.catalogs.findOneByOrFail({ id: catalogId });
-    return { catalogId, catalog: stored.catalog };
+    const stored = await this.discoverCatalog(source.id);
+    return { catalogId: stored.id, catalog: stored.catalog };
+  }
+
+  /** Discovers the source now (on the worker) and returns the stored catalog. */
+  async discoverCatalog(sourceId: string): Promise<ActorCatalogEntity> {
+    const { catalogId } = await this.temporal.discover({ sourceId });
+    return this.catalogs.findOneByOrFail({ id: catalogId });
   }
 
   /** The newest stored catalog of a source, discovering one when there is none yet. */
   async currentCatalog(sourceId: string): Promise<ActorCatalogEntity> {
     const stored = await this.catalogs.findOne({ where: { actorId: sourceId }, order: { createdAt: 'DESC' } });
-    if (stored) return stored;
-    const { catalogId } = await this.temporal.discover({ sourceId });
-    return this.catalogs.findOneByOrFail({ id: catalogId });
+    return stored ?? this.discoverCatalog(sourceId);
   }
 
   async byIds(ids: string[]): Promise<Map<string, ActorEntity>> {

@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { ConnectionEntity, JobRepository, type ConnectionStreamConfig } from '@tributary/persistence';
-import { configureCatalog, defaultSelection, type DestinationSyncMode, type StreamSelection } from '@tributary/protocol';
+import { configureCatalog, defaultSelection, type AirbyteStream, type DestinationSyncMode, type StreamSelection } from '@tributary/protocol';
 import { ApiErrorCode, ApiException } from '../common/api.exception';
 import { findOrFail } from '../common/find-or-fail';
 import type { Page } from '../common/pagination.dto';
@@ -33,7 +33,7 @@ export class ConnectionsService {
       throw ApiException.invalid([{ field: 'destinationId', message: `no destination with id ${input.destinationId}` }]);
     });
     this.checkNamespace(input.namespaceDefinition ?? 'source', input.namespaceFormat);
-    const streams = await this.resolveStreams(source.id, destination.definitionId, input.streams);
+    const { streams, catalogId } = await this.resolveStreams(source.id, destination.definitionId, input.streams);
     const connection = await this.connections.save(
       this.connections.create({
         name: input.name ?? `${source.name} → ${destination.name}`,
@@ -46,6 +46,7 @@ export class ConnectionsService {
         namespaceDefinition: input.namespaceDefinition ?? 'source',
         namespaceFormat: input.namespaceFormat ?? null,
         prefix: input.prefix ?? '',
+        catalogId,
       }),
     );
     try {
@@ -70,7 +71,9 @@ export class ConnectionsService {
     const connection = await this.get(id);
     if (input.streams) {
       const destination = await this.actors.get('destination', connection.destinationId);
-      connection.streams = await this.resolveStreams(connection.sourceId, destination.definitionId, input.streams);
+      const resolved = await this.resolveStreams(connection.sourceId, destination.definitionId, input.streams);
+      connection.streams = resolved.streams;
+      connection.catalogId = resolved.catalogId;
     }
     const namespaceDefinition = input.namespaceDefinition ?? connection.namespaceDefinition;
     const namespaceFormat = input.namespaceFormat ?? (namespaceDefinition === 'custom' ? connection.namespaceFormat : null) ?? undefined;
@@ -109,8 +112,20 @@ export class ConnectionsService {
     }
   }
 
-  private async resolveStreams(sourceId: string, destinationDefinitionId: string, requested: StreamConfigDto[] | undefined): Promise<ConnectionStreamConfig[]> {
-    const { catalog } = await this.actors.currentCatalog(sourceId);
+  /** The destination's supported modes, and the default selection of a stream for it. */
+  async streamDefaults(destinationId: string): Promise<(stream: AirbyteStream) => StreamSelection> {
+    const destination = await this.actors.get('destination', destinationId);
+    const definition = await this.definitions.get(destination.definitionId, 'destination');
+    const modes: DestinationSyncMode[] = definition.spec.supported_destination_sync_modes ?? ['overwrite', 'append'];
+    return (stream) => defaultSelection(stream, modes);
+  }
+
+  private async resolveStreams(
+    sourceId: string,
+    destinationDefinitionId: string,
+    requested: StreamConfigDto[] | undefined,
+  ): Promise<{ streams: ConnectionStreamConfig[]; catalogId: string }> {
+    const { catalog, id: catalogId } = await this.actors.currentCatalog(sourceId);
     const definition = await this.definitions.get(destinationDefinitionId, 'destination');
     const modes: DestinationSyncMode[] = definition.spec.supported_destination_sync_modes ?? ['overwrite', 'append'];
     const selections: StreamSelection[] = requested
@@ -128,7 +143,7 @@ export class ConnectionsService {
     if (!selections.some((s) => s.selected)) {
       throw new ApiException(ApiErrorCode.VALIDATION_FAILED, 'streams: select at least one stream', { issues: [{ field: 'streams', message: 'select at least one stream' }] });
     }
-    return selections;
+    return { streams: selections, catalogId };
   }
 }
 

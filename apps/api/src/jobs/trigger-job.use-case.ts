@@ -7,6 +7,8 @@ import { ConnectionsService } from '../connections/connections.service';
 import { SyncAlreadyRunningError, TemporalGateway } from '../temporal/temporal.gateway';
 import type { TriggerJobDto } from './job.dto';
 
+const CLOSING_WORKFLOW_WAIT_MS = 10_000;
+
 @Injectable()
 export class TriggerJobUseCase {
   constructor(
@@ -36,13 +38,29 @@ export class TriggerJobUseCase {
       throw error;
     }
     try {
-      const { workflowId, runId } = await this.temporal.startSync({ jobId: job.id, connectionId: connection.id });
+      const { workflowId, runId } = await this.startWorkflow(job.id, connection.id);
       await this.jobs.attachWorkflow(job.id, workflowId, runId);
       return { ...job, workflowId, runId };
     } catch (error) {
       await this.jobs.delete(job.id);
       if (error instanceof SyncAlreadyRunningError) throw this.alreadyRunning(undefined);
       throw error;
+    }
+  }
+
+  /**
+   * The metadata store already guarantees one active job, so a workflow-id conflict here is the
+   * previous sync's workflow closing right after it recorded its job as finished: wait for it.
+   */
+  private async startWorkflow(jobId: string, connectionId: string): Promise<{ workflowId: string; runId: string }> {
+    const deadline = Date.now() + CLOSING_WORKFLOW_WAIT_MS;
+    for (;;) {
+      try {
+        return await this.temporal.startSync({ jobId, connectionId });
+      } catch (error) {
+        if (!(error instanceof SyncAlreadyRunningError) || Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
     }
   }
 

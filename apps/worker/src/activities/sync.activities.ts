@@ -5,8 +5,8 @@
 import { Context, CancelledFailure, getClient } from '@temporalio/activity';
 import type { DataSource } from 'typeorm';
 import { classifyError, ConfigError, type ConnectorRegistry, type JsonLogger } from '@tributary/connector-sdk';
-import { ActiveJobExistsError, ActorCatalogEntity, ConnectionEntity, type JobRepository } from '@tributary/persistence';
-import { configureCatalog, formatIssues, streamKey, type StateMessage, type AirbyteCatalog } from '@tributary/protocol';
+import { ActiveJobExistsError, ConnectionEntity, summarizeChanges, type JobRepository, type SchemaDriftRepository } from '@tributary/persistence';
+import { configureCatalog, defaultSelection, formatIssues, streamKey, type AirbyteCatalog, type ConfiguredAirbyteCatalog, type StateMessage } from '@tributary/protocol';
 import { runReplication, type NamespaceMapping } from '@tributary/sync-engine';
 import { connectionScheduleId, type JobOutcome, type ReplicationResult, type SyncActivities } from '@tributary/workflows';
 import type { ActorLoader } from '../actor-loader';
@@ -17,6 +17,7 @@ import { discoverAndStore } from './catalog-discovery';
 export interface SyncActivityDependencies {
   dataSource: DataSource;
   jobs: JobRepository;
+  drift: SchemaDriftRepository;
   actors: ActorLoader;
   registry: ConnectorRegistry;
   logger: JsonLogger;
@@ -83,8 +84,12 @@ export function createSyncActivities(deps: SyncActivityDependencies): SyncActivi
       .execute();
     if (!updated.affected) return;
     logger.warn(`connection ${reason}`);
+    await pauseSchedule(job.connectionId, reason, logger);
+  }
+
+  async function pauseSchedule(connectionId: string, reason: string, logger: JsonLogger): Promise<void> {
     try {
-      await getClient().schedule.getHandle(connectionScheduleId(job.connectionId)).pause(reason);
+      await getClient().schedule.getHandle(connectionScheduleId(connectionId)).pause(reason);
     } catch (error) {
       // A manual connection has no schedule: nothing to pause.
       if ((error as Error).name !== 'ScheduleNotFoundError') logger.warn(`could not pause the schedule: ${(error as Error).message}`);
@@ -116,14 +121,21 @@ export function createSyncActivities(deps: SyncActivityDependencies): SyncActivi
       const destination = await deps.actors.load('destination', connection.destinationId);
       logger = logger.child({}, { secrets: [...source.secrets, ...destination.secrets] });
 
-      const discovered = await currentCatalog(connection.sourceId, async () => {
-        logger.info(`no catalog stored for source "${source.actor.name}": discovering it`);
-        return (await discoverAndStore(deps.dataSource, source, context.cancellationSignal, logger)).catalog;
-      });
+      // Discover before every sync: drift is detected and handled by the connection's policy.
+      const current = await discoverAndStore(deps.dataSource, source, context.cancellationSignal, logger);
       const destinationModes = destination.manifest.spec.supported_destination_sync_modes ?? ['overwrite', 'append'];
-      const { catalog, issues } = configureCatalog(discovered, connection.streams, destinationModes);
+      const drift = await deps.drift.evaluate({ connection, current, jobId, defaults: (stream) => defaultSelection(stream, destinationModes) });
+      if (drift.action !== 'unchanged') {
+        const message = `source schema changed (${drift.action.replace('_', ' ')}): ${summarizeChanges(drift.changes)}`;
+        if (drift.blockedReason) logger.warn(message, { schemaChangeId: drift.change?.id });
+        else logger.info(message, { schemaChangeId: drift.change?.id });
+      }
+      if (drift.action === 'paused' && drift.blockedReason) await pauseSchedule(connectionId, drift.blockedReason, logger);
+      if (drift.blockedReason) throw new ConfigError(drift.blockedReason);
+      const { catalog, issues } = configureCatalog(drift.catalog.catalog, drift.selections, destinationModes);
       if (issues.length) throw new ConfigError(`the connection's stream settings no longer fit the source: ${formatIssues(issues)}`);
       if (!catalog.streams.length) throw new ConfigError('no stream of this connection is selected');
+      const projections = extraColumnProjections(catalog, current.catalog);
 
       const refreshed = new Set((job.type === 'refresh' ? (job.streams ?? catalog.streams.map((s) => s.stream)) : []).map((s) => streamKey(s)));
       const incremental = new Set(catalog.streams.filter((s) => s.sync_mode === 'incremental').map((s) => streamKey(s.stream)));
@@ -152,6 +164,7 @@ export function createSyncActivities(deps: SyncActivityDependencies): SyncActivi
         catalog,
         sourceState,
         mapping: { namespace: mapping, prefix: connection.prefix },
+        projections,
         syncId: jobId,
         resumePosition: resume?.position ?? undefined,
         signal: context.cancellationSignal,
@@ -188,10 +201,20 @@ export function createSyncActivities(deps: SyncActivityDependencies): SyncActivi
     }
   }
 
-  async function currentCatalog(sourceId: string, discover: () => Promise<AirbyteCatalog>): Promise<AirbyteCatalog> {
-    const stored = await deps.dataSource.getRepository(ActorCatalogEntity).findOne({ where: { actorId: sourceId }, order: { createdAt: 'DESC' } });
-    return stored ? stored.catalog : discover();
-  }
-
   return { createScheduledJob, markJobRunning, replicate, finishJob };
+}
+
+/**
+ * When the source now has columns the connection's accepted schema lacks (an ignored or pending
+ * change), records are cut back to the accepted columns so nothing unaccepted reaches the destination.
+ */
+function extraColumnProjections(configured: ConfiguredAirbyteCatalog, current: AirbyteCatalog): Record<string, string[]> {
+  const currentByKey = new Map(current.streams.map((s) => [streamKey(s), s]));
+  const projections: Record<string, string[]> = {};
+  for (const { stream } of configured.streams) {
+    const accepted = Object.keys((stream.json_schema.properties ?? {}) as object);
+    const now = Object.keys((currentByKey.get(streamKey(stream))?.json_schema.properties ?? {}) as object);
+    if (now.some((column) => !accepted.includes(column))) projections[streamKey(stream)] = accepted;
+  }
+  return projections;
 }

@@ -35,6 +35,8 @@ export class ConnectionEntity {
   @Column('text', { name: 'namespace_definition' }) namespaceDefinition!: NamespaceDefinition;
   @Column('text', { name: 'namespace_format', nullable: true }) namespaceFormat!: string | null;
   @Column('text', { default: '' }) prefix!: string;
+  /** The source catalog the stream settings were made for; drift is measured against it. */
+  @Column('uuid', { name: 'catalog_id', nullable: true }) catalogId!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

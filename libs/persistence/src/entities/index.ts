@@ -6,6 +6,7 @@ import { ConnectionEntity } from './connection.entity';
 import { ConnectorDefinitionEntity } from './connector-definition.entity';
 import { JobLogEntity } from './job-log.entity';
 import { JobEntity } from './job.entity';
+import { SchemaChangeEntity } from './schema-change.entity';
 import { StreamStateEntity } from './stream-state.entity';
 import { StreamStatsEntity } from './stream-stats.entity';
 import { SyncCheckpointEntity } from './sync-checkpoint.entity';
@@ -18,6 +19,7 @@ export * from './connection.entity';
 export * from './connector-definition.entity';
 export * from './job-log.entity';
 export * from './job.entity';
+export * from './schema-change.entity';
 export * from './stream-state.entity';
 export * from './stream-stats.entity';
 export * from './sync-checkpoint.entity';
@@ -31,6 +33,7 @@ export const ENTITIES = [
   ConnectorDefinitionEntity,
   JobEntity,
   JobLogEntity,
+  SchemaChangeEntity,
   StreamStateEntity,
   StreamStatsEntity,
   SyncCheckpointEntity,
