@@ -127,11 +127,11 @@ describe('configureCatalog', () => {
     expect(result.catalog.streams[0]!.cursor_field).toEqual(['email']);
   });
 
-  it('keeps the source-defined cursor and primary key over the user choice', () => {
+  it('keeps the source-defined primary key over the user choice', () => {
     const result = configureCatalog(
       catalog,
       [
-        selection('orders', { syncMode: 'incremental_append_dedup', cursorField: ['created'], primaryKey: [['created']] }),
+        selection('orders', { syncMode: 'incremental_append_dedup', primaryKey: [['created']] }),
         selection('users', { namespace: 'public', syncMode: 'incremental_append_dedup', primaryKey: [['email']] }),
       ],
       ALL_MODES,
@@ -141,6 +141,13 @@ describe('configureCatalog', () => {
       ['orders', ['modified'], [['order_id']]],
       ['users', ['updated_at'], [['id']]],
     ]);
+  });
+
+  it('refuses a cursor other than the one the source defines, and accepts that one', () => {
+    const refused = configureCatalog(catalog, [selection('orders', { syncMode: 'incremental_append', cursorField: ['created'] })], ALL_MODES);
+    expect(refused.issues).toEqual([{ field: 'streams[0].cursorField', message: 'stream "orders" has a cursor defined by the source (modified); it cannot be changed' }]);
+    const same = configureCatalog(catalog, [selection('orders', { syncMode: 'incremental_append', cursorField: ['modified'] })], ALL_MODES);
+    expect(same.issues).toEqual([]);
   });
 
   it('gives a full refresh no cursor', () => {

@@ -11,6 +11,8 @@ export interface StreamSelection {
   syncMode: SyncMode;
   cursorField?: string[];
   primaryKey?: string[][];
+  /** Top-level fields to sync; absent means all. Cursor and primary-key fields must be among them. */
+  selectedFields?: string[];
 }
 
 export interface CatalogConfiguration {
@@ -68,6 +70,10 @@ export function configureCatalog(catalog: AirbyteCatalog, selections: StreamSele
     const properties = (stream.json_schema.properties ?? {}) as Record<string, unknown>;
     let cursorField = selection.cursorField;
     if (modes.source === 'incremental') {
+      if (stream.source_defined_cursor && cursorField && JSON.stringify(cursorField) !== JSON.stringify(stream.default_cursor_field)) {
+        issues.push({ field: `${field}.cursorField`, message: `stream "${key}" has a cursor defined by the source (${(stream.default_cursor_field ?? []).join('.')}); it cannot be changed` });
+        return;
+      }
       cursorField = stream.source_defined_cursor ? stream.default_cursor_field : (cursorField ?? stream.default_cursor_field);
       if (!cursorField?.length) {
         issues.push({ field: `${field}.cursorField`, message: `incremental sync of "${key}" needs a cursor field` });
@@ -90,8 +96,24 @@ export function configureCatalog(catalog: AirbyteCatalog, selections: StreamSele
         return;
       }
     }
+    let configuredStream = stream;
+    if (selection.selectedFields) {
+      const unknownField = selection.selectedFields.find((f) => !(f in properties));
+      if (unknownField !== undefined) {
+        issues.push({ field: `${field}.selectedFields`, message: `"${unknownField}" is not a field of stream "${key}"` });
+        return;
+      }
+      const required = [...(modes.source === 'incremental' ? [cursorField![0]!] : []), ...(primaryKey ?? []).map((p) => p[0]!)];
+      const missing = required.filter((f) => !selection.selectedFields!.includes(f));
+      if (missing.length) {
+        issues.push({ field: `${field}.selectedFields`, message: `must include the cursor and primary-key fields (${missing.join(', ')})` });
+        return;
+      }
+      const kept = Object.fromEntries(selection.selectedFields.map((f) => [f, properties[f]]));
+      configuredStream = { ...stream, json_schema: { ...stream.json_schema, properties: kept as never } };
+    }
     configured.streams.push({
-      stream,
+      stream: configuredStream,
       sync_mode: modes.source,
       destination_sync_mode: modes.destination,
       ...(modes.source === 'incremental' ? { cursor_field: cursorField } : {}),

@@ -35,6 +35,12 @@ export class StreamConfigDto {
   @IsArray()
   @IsArray({ each: true })
   primaryKey?: string[][];
+
+  @ApiPropertyOptional({ type: [String], example: ['id', 'email', 'updated_at'], description: 'Top-level fields to sync (default all); must include cursor and primary key.' })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  selectedFields?: string[];
 }
 
 export const SCHEDULE_TYPES = ['manual', 'interval', 'cron'] as const;

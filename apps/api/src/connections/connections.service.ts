@@ -136,6 +136,7 @@ export class ConnectionsService {
           syncMode: s.syncMode,
           ...(s.cursorField ? { cursorField: s.cursorField } : {}),
           ...(s.primaryKey ? { primaryKey: s.primaryKey } : {}),
+          ...(s.selectedFields ? { selectedFields: s.selectedFields } : {}),
         }))
       : catalog.streams.map((stream) => defaultSelection(stream, modes));
     const { issues } = configureCatalog(catalog, selections, modes);

@@ -205,12 +205,13 @@ export function createSyncActivities(deps: SyncActivityDependencies): SyncActivi
 }
 
 /**
- * When the source now has columns the connection's accepted schema lacks (an ignored or pending
- * change), records are cut back to the accepted columns so nothing unaccepted reaches the destination.
+ * Records are cut back to the configured schema's columns when the source emits more: a column
+ * selection, or columns the accepted schema lacks (an ignored or pending change).
  */
 function extraColumnProjections(configured: ConfiguredAirbyteCatalog, current: AirbyteCatalog): Record<string, string[]> {
   const currentByKey = new Map(current.streams.map((s) => [streamKey(s), s]));
   const projections: Record<string, string[]> = {};
+  // The configured schema already holds only the selected fields when there is a selection.
   for (const { stream } of configured.streams) {
     const accepted = Object.keys((stream.json_schema.properties ?? {}) as object);
     const now = Object.keys((currentByKey.get(streamKey(stream))?.json_schema.properties ?? {}) as object);
