@@ -21,6 +21,7 @@ import { JobsService } from './jobs/jobs.service';
 import { TriggerJobUseCase } from './jobs/trigger-job.use-case';
 import { SchemaChangesController } from './schema-changes/schema-changes.controller';
 import { TemporalGateway } from './temporal/temporal.gateway';
+import { WebhooksController } from './webhooks/webhooks.controller';
 
 export interface AppDependencies {
   config: ApiConfig;
@@ -38,7 +39,7 @@ export class AppModule {
         TypeOrmModule.forRoot(dataSourceOptions({ url: config.databaseUrl, applicationName: 'tributary-api', poolSize: 10 })),
         TypeOrmModule.forFeature(ENTITIES),
       ],
-      controllers: [HealthController, ConnectorDefinitionsController, SourcesController, DestinationsController, ConnectionsController, JobsController, SchemaChangesController],
+      controllers: [HealthController, ConnectorDefinitionsController, SourcesController, DestinationsController, ConnectionsController, JobsController, SchemaChangesController, WebhooksController],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: JsonLogger, useValue: logger },

@@ -9,6 +9,7 @@ import { ActorLoader } from './actor-loader';
 import { createConnectorActivities } from './activities/connector.activities';
 import { WORKFLOWS_PATH } from '@tributary/workflows';
 import { createSyncActivities } from './activities/sync.activities';
+import { createWebhookActivities } from './activities/webhook.activities';
 import { WORKFLOW_BUNDLE_FILE } from './build-workflow-bundle';
 import { loadWorkerConfig } from './worker.config';
 
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
     activities: {
       ...createSyncActivities({ dataSource, jobs, drift: new SchemaDriftRepository(dataSource), actors, registry, logger, autoPauseAfterFailures: config.autoPauseAfterFailures }),
       ...createConnectorActivities({ dataSource, actors, logger }),
+      ...createWebhookActivities({ dataSource, cipher, logger }),
     },
     maxConcurrentActivityTaskExecutions: config.maxConcurrentSyncs * 2,
     shutdownGraceTime: '10 seconds',

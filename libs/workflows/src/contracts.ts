@@ -55,8 +55,36 @@ export interface SyncActivities {
   markJobRunning(jobId: string): Promise<void>;
   /** Runs one attempt of the replication; resumes from the job's last committed checkpoint. */
   replicate(input: { jobId: string; connectionId: string }): Promise<ReplicationResult>;
-  finishJob(input: { jobId: string; outcome: JobOutcome }): Promise<void>;
+  /** Records the outcome; returns the events it gave rise to, for webhooks. */
+  finishJob(input: { jobId: string; outcome: JobOutcome }): Promise<{ events: PlatformEvent[] }>;
 }
+
+export const PLATFORM_EVENT_TYPES = ['sync.succeeded', 'sync.failed', 'schema_change.awaiting_approval', 'connection.auto_paused'] as const;
+export type PlatformEventType = (typeof PLATFORM_EVENT_TYPES)[number];
+
+/** Something that happened to a connection; webhooks subscribe to these. Ids only. */
+export interface PlatformEvent {
+  type: PlatformEventType;
+  connectionId: string;
+  jobId?: string;
+  schemaChangeId?: string;
+}
+
+export const WEBHOOK_DELIVERY_WORKFLOW_TYPE = 'deliverWebhooksWorkflow';
+
+export function webhookDeliveryWorkflowId(jobId: string): string {
+  return `webhooks-${jobId}`;
+}
+
+/** Webhook delivery: payloads are stored with the delivery; only ids travel. */
+export interface WebhookActivities {
+  /** Stores one delivery per matching webhook and event; returns the delivery ids. */
+  planWebhookDeliveries(events: PlatformEvent[]): Promise<string[]>;
+  /** Sends one delivery; throws to be retried, or a non-retryable failure when the receiver refuses it. */
+  deliverWebhook(deliveryId: string): Promise<void>;
+}
+
+export const WEBHOOK_REJECTED_ERROR_TYPE = 'WebhookRejected';
 
 export type ActorKind = 'source' | 'destination';
 

@@ -4,7 +4,9 @@ import {
   ApplicationFailure,
   CancellationScope,
   isCancellation,
+  ParentClosePolicy,
   proxyActivities,
+  startChild,
   workflowInfo,
   type ActivityFailure,
 } from '@temporalio/workflow';
@@ -21,6 +23,10 @@ import {
   type SyncActivities,
   type SyncWorkflowInput,
   type SyncWorkflowResult,
+  type PlatformEvent,
+  type WebhookActivities,
+  WEBHOOK_REJECTED_ERROR_TYPE,
+  webhookDeliveryWorkflowId,
 } from './contracts';
 
 const bookkeeping = proxyActivities<Pick<SyncActivities, 'createScheduledJob' | 'markJobRunning' | 'finishJob'>>({
@@ -68,11 +74,38 @@ export async function syncConnectionWorkflow(input: SyncWorkflowInput): Promise<
     }
     outcome = failureOutcome(error);
   }
-  await bookkeeping.finishJob({ jobId, outcome });
+  const { events } = await bookkeeping.finishJob({ jobId, outcome });
+  await announce(jobId, events);
   if (outcome.status === 'failed') {
     throw ApplicationFailure.nonRetryable(outcome.message, outcome.failureType);
   }
   return { jobId, status: outcome.status, recordsCommitted };
+}
+
+/** Webhooks are delivered by a workflow of their own, so a slow receiver never holds up the next sync. */
+async function announce(jobId: string, events: PlatformEvent[]): Promise<void> {
+  if (!events.length) return;
+  await startChild(deliverWebhooksWorkflow, {
+    workflowId: webhookDeliveryWorkflowId(jobId),
+    args: [events],
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+  });
+}
+
+const webhookPlanning = proxyActivities<Pick<WebhookActivities, 'planWebhookDeliveries'>>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
+});
+
+const webhookSending = proxyActivities<Pick<WebhookActivities, 'deliverWebhook'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 8, nonRetryableErrorTypes: [WEBHOOK_REJECTED_ERROR_TYPE] },
+});
+
+export async function deliverWebhooksWorkflow(events: PlatformEvent[]): Promise<{ delivered: number; failed: number }> {
+  const deliveries = await webhookPlanning.planWebhookDeliveries(events);
+  const results = await Promise.allSettled(deliveries.map((id) => webhookSending.deliverWebhook(id)));
+  return { delivered: results.filter((r) => r.status === 'fulfilled').length, failed: results.filter((r) => r.status === 'rejected').length };
 }
 
 export async function checkConnectorWorkflow(input: CheckWorkflowInput): Promise<CheckResult> {

@@ -5,10 +5,10 @@
 import { Context, CancelledFailure, getClient } from '@temporalio/activity';
 import type { DataSource } from 'typeorm';
 import { classifyError, ConfigError, type ConnectorRegistry, type JsonLogger } from '@tributary/connector-sdk';
-import { ActiveJobExistsError, ConnectionEntity, summarizeChanges, type JobRepository, type SchemaDriftRepository } from '@tributary/persistence';
+import { ActiveJobExistsError, ConnectionEntity, SchemaChangeEntity, summarizeChanges, type JobRepository, type SchemaDriftRepository } from '@tributary/persistence';
 import { configureCatalog, defaultSelection, formatIssues, streamKey, type AirbyteCatalog, type ConfiguredAirbyteCatalog, type StateMessage } from '@tributary/protocol';
 import { runReplication, type NamespaceMapping } from '@tributary/sync-engine';
-import { connectionScheduleId, type JobOutcome, type ReplicationResult, type SyncActivities } from '@tributary/workflows';
+import { connectionScheduleId, type JobOutcome, type PlatformEvent, type ReplicationResult, type SyncActivities } from '@tributary/workflows';
 import type { ActorLoader } from '../actor-loader';
 import { JobLogSink } from '../job-log-sink';
 import { toApplicationFailure } from './failure-mapping';
@@ -55,25 +55,35 @@ export function createSyncActivities(deps: SyncActivityDependencies): SyncActivi
     await jobs.markRunning(jobId);
   }
 
-  async function finishJob({ jobId, outcome }: { jobId: string; outcome: JobOutcome }): Promise<void> {
+  async function finishJob({ jobId, outcome }: { jobId: string; outcome: JobOutcome }): Promise<{ events: PlatformEvent[] }> {
     const failure = outcome.status === 'failed' ? { type: outcome.failureType, message: outcome.message } : undefined;
     const changed = await jobs.finish(jobId, outcome.status, failure);
-    if (!changed) return;
+    const job = await jobs.get(jobId);
+    if (!changed || !job) return { events: [] };
     const sink = new JobLogSink(jobs, jobId, undefined);
     const logger = deps.logger.child({ jobId }, { sinks: [sink.receive] });
     if (failure) logger.error(`job failed (${failure.type.replace('_', ' ')}): ${failure.message}`);
     else logger.info(`job ${outcome.status}`);
-    if (failure) await pauseAfterRepeatedFailures(jobId, logger);
+    const events: PlatformEvent[] = [];
+    const connectionId = job.connectionId;
+    if (outcome.status === 'succeeded') events.push({ type: 'sync.succeeded', connectionId, jobId });
+    if (failure) {
+      events.push({ type: 'sync.failed', connectionId, jobId });
+      const pending = await deps.dataSource.getRepository(SchemaChangeEntity).findOne({ where: { jobId, action: 'pending_approval' } });
+      if (pending) events.push({ type: 'schema_change.awaiting_approval', connectionId, jobId, schemaChangeId: pending.id });
+      if (await pauseAfterRepeatedFailures(jobId, logger)) events.push({ type: 'connection.auto_paused', connectionId, jobId });
+    }
     await sink.flush();
+    return { events };
   }
 
   /** A connection that keeps failing is paused, with the reason, instead of failing forever. */
-  async function pauseAfterRepeatedFailures(jobId: string, logger: JsonLogger): Promise<void> {
-    if (deps.autoPauseAfterFailures <= 0) return;
+  async function pauseAfterRepeatedFailures(jobId: string, logger: JsonLogger): Promise<boolean> {
+    if (deps.autoPauseAfterFailures <= 0) return false;
     const job = await jobs.get(jobId);
-    if (!job) return;
+    if (!job) return false;
     const failures = await jobs.consecutiveFailures(job.connectionId);
-    if (failures < deps.autoPauseAfterFailures) return;
+    if (failures < deps.autoPauseAfterFailures) return false;
     const reason = `paused automatically after ${failures} consecutive failed syncs; fix the cause and set the status back to active`;
     const updated = await deps.dataSource
       .getRepository(ConnectionEntity)
@@ -82,9 +92,10 @@ export function createSyncActivities(deps: SyncActivityDependencies): SyncActivi
       .set({ status: 'paused', statusReason: reason })
       .where('id = :id AND status = :active', { id: job.connectionId, active: 'active' })
       .execute();
-    if (!updated.affected) return;
+    if (!updated.affected) return false;
     logger.warn(`connection ${reason}`);
     await pauseSchedule(job.connectionId, reason, logger);
+    return true;
   }
 
   async function pauseSchedule(connectionId: string, reason: string, logger: JsonLogger): Promise<void> {

@@ -10,6 +10,7 @@ import { SchemaChangeEntity } from './schema-change.entity';
 import { StreamStateEntity } from './stream-state.entity';
 import { StreamStatsEntity } from './stream-stats.entity';
 import { SyncCheckpointEntity } from './sync-checkpoint.entity';
+import { WebhookDeliveryEntity, WebhookEntity } from './webhook.entity';
 
 export * from './actor-catalog.entity';
 export * from './actor.entity';
@@ -23,6 +24,7 @@ export * from './schema-change.entity';
 export * from './stream-state.entity';
 export * from './stream-stats.entity';
 export * from './sync-checkpoint.entity';
+export * from './webhook.entity';
 
 export const ENTITIES = [
   ActorCatalogEntity,
@@ -37,4 +39,6 @@ export const ENTITIES = [
   StreamStateEntity,
   StreamStatsEntity,
   SyncCheckpointEntity,
+  WebhookDeliveryEntity,
+  WebhookEntity,
 ];

@@ -1,6 +1,7 @@
 import { InitialSchema1763700000000 } from './1763700000000-initial-schema.migration';
 import { ConnectionLifecycle1763800000000 } from './1763800000000-connection-lifecycle.migration';
 import { SchemaChanges1763900000000 } from './1763900000000-schema-changes.migration';
+import { Webhooks1764000000000 } from './1764000000000-webhooks.migration';
 
 /** Every migration, oldest first. */
-export const MIGRATIONS = [InitialSchema1763700000000, ConnectionLifecycle1763800000000, SchemaChanges1763900000000];
+export const MIGRATIONS = [InitialSchema1763700000000, ConnectionLifecycle1763800000000, SchemaChanges1763900000000, Webhooks1764000000000];
