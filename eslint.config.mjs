@@ -61,7 +61,7 @@ export default tseslint.config(
         {
           enforceBuildableLibDependency: false,
           // The test harness is test infrastructure, not a project: tests may import it.
-          allow: ['^(\\.\\./)+tools/testing(/[a-z-]+)?$'],
+          allow: ['^(\\.\\./)+tools/testing(/[a-z0-9-]+)?$'],
           depConstraints: [
             { sourceTag: 'scope:protocol', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'scope:connector-sdk', onlyDependOnLibsWithTags: ['scope:protocol'] },

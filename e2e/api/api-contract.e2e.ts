@@ -68,6 +68,12 @@ describe('REST API contract', () => {
     expect(String(response.body.message)).toMatch(message);
   });
 
+  it('refuses to register executable connectors unless the operator allows it', async () => {
+    const refused = await stack.request('POST', '/connector-definitions', { id: 'source-anything', name: 'Anything', kind: 'source', command: 'true' });
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toMatch(/TRIBUTARY_ALLOW_EXECUTABLE_DEFINITIONS=true/);
+  });
+
   it('rejects malformed JSON, unknown ids and unknown routes with 4xx, never 500', async () => {
     const malformed = await fetch(`${stack.apiUrl}/api/v1/sources`, {
       method: 'POST',

@@ -19,6 +19,8 @@ export interface ApiConfig {
   /** Seconds without a heartbeat after which a sync attempt is handed to another worker. */
   syncHeartbeatTimeoutSeconds: number;
   syncMaxAttempts: number;
+  /** Whether POST /connector-definitions may register executables (they run on the workers). */
+  allowExecutableDefinitions: boolean;
 }
 
 export const API_CONFIG = Symbol('API_CONFIG');
@@ -52,6 +54,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv): ApiConfig {
     logLevel: JsonLogger.parseLevel(env.LOG_LEVEL),
     syncHeartbeatTimeoutSeconds: integer('TRIBUTARY_SYNC_HEARTBEAT_TIMEOUT_SECONDS', 30, 2, 3600),
     syncMaxAttempts: integer('TRIBUTARY_SYNC_MAX_ATTEMPTS', 5, 1, 100),
+    allowExecutableDefinitions: ['1', 'true', 'yes'].includes((env.TRIBUTARY_ALLOW_EXECUTABLE_DEFINITIONS ?? '').trim().toLowerCase()),
   };
   if (config.apiToken && config.apiToken.length < 16) problems.push('TRIBUTARY_API_TOKEN must be at least 16 characters');
   if (problems.length) throw new Error(`invalid API configuration: ${problems.join('; ')}`);

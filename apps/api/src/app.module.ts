@@ -13,6 +13,7 @@ import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { ConnectionsController } from './connections/connections.controller';
 import { ConnectionsService } from './connections/connections.service';
 import { ConnectionScheduler } from './connections/connection-scheduler';
+import { QuarantineController } from './connections/quarantine.controller';
 import { ConnectorDefinitionsController } from './connector-definitions/connector-definitions.controller';
 import { ConnectorDefinitionsService } from './connector-definitions/connector-definitions.service';
 import { HealthController } from './health/health.controller';
@@ -39,7 +40,7 @@ export class AppModule {
         TypeOrmModule.forRoot(dataSourceOptions({ url: config.databaseUrl, applicationName: 'tributary-api', poolSize: 10 })),
         TypeOrmModule.forFeature(ENTITIES),
       ],
-      controllers: [HealthController, ConnectorDefinitionsController, SourcesController, DestinationsController, ConnectionsController, JobsController, SchemaChangesController, WebhooksController],
+      controllers: [HealthController, ConnectorDefinitionsController, SourcesController, DestinationsController, ConnectionsController, JobsController, SchemaChangesController, WebhooksController, QuarantineController],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: JsonLogger, useValue: logger },

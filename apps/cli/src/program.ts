@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { runUp } from './commands/up.command';
 import { migrateCommand, revertCommand } from './commands/db.command';
+import { checkCommand, type ConnectorTarget, discoverCommand, readCommand, specCommand, testCommand } from './commands/connector.command';
 
 const UP_ENVIRONMENT = `
 Environment:
@@ -64,5 +65,61 @@ export function createProgram(): Command {
     .description('Revert the last applied migration.')
     .action(() => revertCommand());
 
+  const connector = program
+    .command('connector')
+    .description('Run and test connectors locally: a package directory, or an executable speaking the Airbyte protocol (--command).')
+    .addHelpText('after', CONNECTOR_HELP);
+  const target = (command: Command) =>
+    command
+      .argument('[path]', 'connector package directory (default: the current directory)', '.')
+      .option('--command <program>', 'run this executable instead of a package (Airbyte protocol on stdio)')
+      .option('--arg <value>', 'an argument for --command, before the operation (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+      .option('--kind <kind>', 'with --command: source or destination (default source)');
+  const toTarget = (path: string, options: { command?: string; arg?: string[]; kind?: string }): ConnectorTarget => ({
+    path: options.command ? undefined : path,
+    command: options.command,
+    args: options.arg,
+    kind: options.kind === 'destination' ? 'destination' : 'source',
+  });
+  target(connector.command('spec').description('Print the SPEC message.')).action(async (path: string, options) => {
+    process.exitCode = await specCommand(toTarget(path, options));
+  });
+  target(connector.command('check').description('Check a config; prints CONNECTION_STATUS and exits 1 when it FAILED.'))
+    .requiredOption('--config <file>', 'config file (JSON or YAML)')
+    .action(async (path: string, options) => {
+      process.exitCode = await checkCommand(toTarget(path, options), options.config);
+    });
+  target(connector.command('discover').description('Print the CATALOG message of a source.'))
+    .requiredOption('--config <file>', 'config file (JSON or YAML)')
+    .action(async (path: string, options) => {
+      process.exitCode = await discoverCommand(toTarget(path, options), options.config);
+    });
+  target(connector.command('read').description('Read a source and print its RECORD, STATE and TRACE messages as JSON lines.'))
+    .requiredOption('--config <file>', 'config file (JSON or YAML)')
+    .option('--catalog <file>', 'configured catalog (default: every discovered stream, full refresh)')
+    .option('--state <file>', 'state: a list of STATE messages or state objects')
+    .action(async (path: string, options) => {
+      process.exitCode = await readCommand(toTarget(path, options), options);
+    });
+  connector
+    .command('test')
+    .description('Run the conformance suite on a connector package with its test/conformance.fixture.{ts,js,json}.')
+    .argument('[path]', 'connector package directory', '.')
+    .action(async (path: string) => {
+      process.exitCode = await testCommand(path);
+    });
+
   return program;
 }
+
+const CONNECTOR_HELP = `
+Exit codes: 0 success; 1 the connector failed (FAILED check, failed read, failed conformance
+check) or the input could not be used; 2 usage error. Messages go to stdout as JSON lines, logs
+to stderr.
+
+Examples:
+  tributary connector check connectors/source-faker --config config.yaml
+  tributary connector read connectors/source-faker --config config.json > messages.jsonl
+  tributary connector discover --command source-faker --config faker.json
+  tributary connector test connectors/source-faker
+`;

@@ -1,11 +1,13 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ConnectorManifest } from '@tributary/protocol';
 import { ConnectorRegistry, MANIFEST_FILE } from './connector-registry';
 
 // Real connector packages on disk (manifest, package.json, README, icon, CommonJS entry module),
 // some of them broken on purpose, read by the real registry.
 
+const PROTOCOL_FIXTURE = join(__dirname, 'process', 'fixtures', 'protocol-connector.js');
 const ICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>';
 const README = '# Alpha\n\nReads alphas.\n';
 
@@ -93,6 +95,11 @@ describe('ConnectorRegistry', () => {
     });
     writePackage(join(connectors, 'bad-id'), { manifest: { id: 'Source_Bad', name: 'Bad id', kind: 'source', spec: spec() } });
     writePackage(join(connectors, 'bad-kind'), { manifest: { id: 'bad-kind', name: 'Bad kind', kind: 'transformer', spec: spec() } });
+    // An executable connector registered through config: a manifest with a command, no JS entry.
+    writePackage(join(connectors, 'source-exec'), {
+      manifest: { id: 'source-exec', name: 'Exec', kind: 'source', spec: spec(), executable: { command: process.execPath, args: [PROTOCOL_FIXTURE] } },
+    });
+    writePackage(join(connectors, 'bad-executable'), { manifest: { id: 'bad-executable', name: 'Bad exec', kind: 'source', spec: spec(), executable: { command: '', args: [1] } } });
     writePackage(join(connectors, 'zz-duplicate-alpha'), { manifest: { id: 'source-alpha', name: 'Alpha again', kind: 'source', spec: spec() } });
     // Not connector packages: ignored silently.
     mkdirSync(join(connectors, 'docs'));
@@ -126,6 +133,7 @@ describe('ConnectorRegistry', () => {
       ['destination-beta', 'builtin'],
       ['source-alpha', 'builtin'],
       ['source-delta', 'plugin'],
+      ['source-exec', 'builtin'],
       ['source-gamma', 'plugin'],
       ['source-kind-mismatch', 'builtin'],
       ['source-no-export', 'builtin'],
@@ -135,7 +143,7 @@ describe('ConnectorRegistry', () => {
 
   it('lists by kind', () => {
     expect(registry.list('destination').map((c) => c.manifest.id)).toEqual(['destination-beta']);
-    expect(registry.list('source')).toHaveLength(6);
+    expect(registry.list('source')).toHaveLength(7);
   });
 
   it('reads the manifest, with the README as docs, the icon file inlined and the version from package.json', () => {
@@ -180,9 +188,10 @@ describe('ConnectorRegistry', () => {
       [join(connectors, 'bad-id')]: expect.stringContaining('id must be lower-case letters, digits and dashes'),
       [join(connectors, 'bad-kind')]: expect.stringContaining('kind must be "source" or "destination"'),
       [join(connectors, 'zz-duplicate-alpha')]: `connector id "source-alpha" is already registered from ${join(connectors, 'source-alpha')}`,
+      [join(connectors, 'bad-executable')]: expect.stringContaining('executable: "command" must be a non-empty string'),
       '@acme/not-installed': expect.stringContaining('cannot find plugin package'),
     });
-    expect(registry.problems).toHaveLength(7);
+    expect(registry.problems).toHaveLength(8);
   });
 
   it('keeps the first package of a duplicate id', () => {
@@ -222,5 +231,24 @@ describe('ConnectorRegistry', () => {
 
   it('rejects an unknown id', async () => {
     await expect(registry.implementation('source-nope')).rejects.toThrow('unknown connector "source-nope"');
+  });
+
+  it('runs a connector registered through config with an executable, in a child process', async () => {
+    expect(registry.get('source-exec')).toMatchObject({ origin: 'builtin', executable: { command: process.execPath, args: [PROTOCOL_FIXTURE], cwd: join(connectors, 'source-exec') } });
+    const implementation = await registry.implementation('source-exec');
+    const source = implementation.kind === 'source' ? implementation.create() : undefined;
+    const context = { logger: { debug() {}, info() {}, warn() {}, error() {} }, signal: new AbortController().signal };
+    await expect(source!.check({ fail: true }, context)).resolves.toEqual({ status: 'FAILED', message: 'bad api key' });
+  });
+
+  it('registers executables defined through the API as custom, replacing an earlier custom one but never a package', async () => {
+    const manifest = { id: 'source-custom', name: 'Custom', kind: 'source' as const, version: '1.0.0', spec: spec() as unknown as ConnectorManifest['spec'] };
+    registry.registerExecutable(manifest, { command: 'first' });
+    registry.registerExecutable(manifest, { command: process.execPath, args: [PROTOCOL_FIXTURE] });
+    expect(registry.get('source-custom')).toMatchObject({ origin: 'custom', executable: { command: process.execPath } });
+    const implementation = await registry.implementation('source-custom');
+    expect(implementation.kind).toBe('source');
+    expect(() => registry.registerExecutable({ ...manifest, id: 'source-alpha' }, { command: 'x' })).toThrow('connector id "source-alpha" is already registered');
+    expect(() => registry.registerExecutable({ ...manifest, id: 'source-custom-2' }, { command: '' })).toThrow('"command" must be a non-empty string');
   });
 });

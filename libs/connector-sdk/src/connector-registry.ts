@@ -1,12 +1,16 @@
 // The connector registry: finds connector packages (a directory of packages such as
 // `connectors/`, and plugin packages or directories), reads their manifests without running their
 // code, and loads an implementation only when a sync needs it. A broken plugin is reported and
-// skipped; the others keep working.
+// skipped; the others keep working. A manifest with an `executable` ({ command, args }) instead of
+// a JavaScript entry registers an out-of-process connector; definitions created through the API
+// are added with `registerExecutable`.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { assertValidSchema, type ConnectorKind, type ConnectorManifest } from '@tributary/protocol';
 import type { ConnectorImplementation } from './connector';
+import { assertExecutableDefinition, type ExecutableDefinition } from './process/executable.definition';
+import { executableImplementation } from './process/executable.implementation';
 
 export const MANIFEST_FILE = 'tributary.connector.json';
 
@@ -16,7 +20,9 @@ export interface RegisteredConnector {
   directory: string;
   /** Markdown documentation (the package README), when present. */
   docs?: string;
-  origin: 'builtin' | 'plugin';
+  origin: 'builtin' | 'plugin' | 'custom';
+  /** Set for out-of-process connectors: the program speaking the protocol on stdio. */
+  executable?: ExecutableDefinition;
 }
 
 export interface RegistryProblem {
@@ -70,6 +76,20 @@ export class ConnectorRegistry {
     return this.byId.get(id);
   }
 
+  /**
+   * Adds an executable connector defined outside any package (through the API): it is run, never
+   * loaded. Throws when the id is taken by a connector of another origin.
+   */
+  registerExecutable(manifest: ConnectorManifest, executable: ExecutableDefinition, docs?: string): RegisteredConnector {
+    assertExecutableDefinition(executable);
+    const existing = this.byId.get(manifest.id);
+    if (existing && existing.origin !== 'custom') throw new Error(`connector id "${manifest.id}" is already registered from ${existing.directory}`);
+    const registered: RegisteredConnector = { manifest, directory: '', origin: 'custom', executable, docs };
+    this.byId.set(manifest.id, registered);
+    this.loaded.delete(manifest.id);
+    return registered;
+  }
+
   /** Loads (once) and returns the connector's implementation; throws with the cause in words. */
   implementation(id: string): Promise<ConnectorImplementation> {
     const connector = this.byId.get(id);
@@ -84,20 +104,20 @@ export class ConnectorRegistry {
 
   private register(directory: string, origin: RegisteredConnector['origin'], location = directory): void {
     try {
-      const manifest = readManifest(directory);
+      const { manifest, executable } = readManifest(directory);
       const existing = this.byId.get(manifest.id);
       if (existing) {
         throw new Error(`connector id "${manifest.id}" is already registered from ${existing.directory}`);
       }
       const readme = join(directory, 'README.md');
-      this.byId.set(manifest.id, { manifest, directory, origin, docs: existsSync(readme) ? readFileSync(readme, 'utf8') : undefined });
+      this.byId.set(manifest.id, { manifest, directory, origin, docs: existsSync(readme) ? readFileSync(readme, 'utf8') : undefined, ...(executable ? { executable } : {}) });
     } catch (error) {
       this.problems.push({ location, message: (error as Error).message });
     }
   }
 }
 
-function readManifest(directory: string): ConnectorManifest {
+function readManifest(directory: string): { manifest: ConnectorManifest; executable?: ExecutableDefinition } {
   const file = join(directory, MANIFEST_FILE);
   if (!existsSync(file)) throw new Error(`no ${MANIFEST_FILE} in ${directory}`);
   let raw: Record<string, unknown>;
@@ -118,7 +138,18 @@ function readManifest(directory: string): ConnectorManifest {
   if (icon && !icon.startsWith('<') && !/^https?:/.test(icon) && existsSync(join(directory, icon))) {
     icon = readFileSync(join(directory, icon), 'utf8');
   }
-  return {
+  let executable: ExecutableDefinition | undefined;
+  if (raw.executable !== undefined) {
+    try {
+      assertExecutableDefinition(raw.executable);
+    } catch (error) {
+      throw new Error(`${file}: executable: ${(error as Error).message}`);
+    }
+    // A relative command or working directory is relative to the package (`./bin/source-x`).
+    const { command, cwd } = raw.executable;
+    executable = { ...raw.executable, command: command.startsWith('.') ? resolve(directory, command) : command, cwd: cwd ? resolve(directory, cwd) : directory };
+  }
+  const manifest: ConnectorManifest = {
     id: String(raw.id),
     name: String(raw.name),
     kind: raw.kind,
@@ -128,9 +159,11 @@ function readManifest(directory: string): ConnectorManifest {
     documentationUrl: raw.documentationUrl as string | undefined,
     spec,
   };
+  return { manifest, executable };
 }
 
 async function loadImplementation(connector: RegisteredConnector): Promise<ConnectorImplementation> {
+  if (connector.executable) return executableImplementation(connector.manifest.kind, connector.executable);
   const requireFrom = createRequire(join(connector.directory, 'package.json'));
   let mod: { connector?: ConnectorImplementation };
   try {

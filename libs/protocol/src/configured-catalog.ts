@@ -2,6 +2,7 @@
 // sync runs with, checking every choice against what the source and destination support.
 import { splitSyncMode, type AirbyteCatalog, type AirbyteStream, type ConfiguredAirbyteCatalog, type DestinationSyncMode, type SyncMode } from './catalog';
 import { streamKey } from './messages';
+import type { StreamContract } from './data-contract';
 import type { ValidationIssue } from './schema-validation';
 
 export interface StreamSelection {
@@ -13,6 +14,8 @@ export interface StreamSelection {
   primaryKey?: string[][];
   /** Top-level fields to sync; absent means all. Cursor and primary-key fields must be among them. */
   selectedFields?: string[];
+  /** What to do with values that do not fit their column; absent means evolve. */
+  contract?: StreamContract;
 }
 
 export interface CatalogConfiguration {
@@ -95,6 +98,12 @@ export function configureCatalog(catalog: AirbyteCatalog, selections: StreamSele
         issues.push({ field: `${field}.primaryKey`, message: `"${unknown.join('.')}" is not a field of stream "${key}"` });
         return;
       }
+    }
+    const contractColumns = Object.keys(selection.contract?.columns ?? {});
+    const unknownContractColumn = contractColumns.find((c) => !(c in properties));
+    if (unknownContractColumn !== undefined) {
+      issues.push({ field: `${field}.contract.columns`, message: `"${unknownContractColumn}" is not a field of stream "${key}"` });
+      return;
     }
     let configuredStream = stream;
     if (selection.selectedFields) {

@@ -5,3 +5,4 @@ export * from './schema-validation';
 export * from './secrets';
 export * from './configured-catalog';
 export * from './schema-diff';
+export * from './data-contract';

@@ -1,2 +1,3 @@
 export * from './replication';
 export * from './stream-mapper';
+export * from './record-contract';

@@ -209,9 +209,10 @@ describe('runReplication', () => {
           { stream: { name: 'users', namespace: 'public' }, records: 2, bytes: bytesOf(user(1)) + bytesOf(user(2)) },
           { stream: { name: 'events' }, records: 1, bytes: bytesOf(event(1)) },
         ],
+        quarantined: [],
       },
-      { states: [state('events', 1)], position: { batches: 2 }, stats: [{ stream: { name: 'users', namespace: 'public' }, records: 1, bytes: bytesOf(user(3)) }] },
-      { states: [], position: { batches: 2, done: true }, stats: [] },
+      { states: [state('events', 1)], position: { batches: 2 }, stats: [{ stream: { name: 'users', namespace: 'public' }, records: 1, bytes: bytesOf(user(3)) }], quarantined: [] },
+      { states: [], position: { batches: 2, done: true }, stats: [], quarantined: [] },
     ]);
     expect(summary).toEqual({
       recordsEmitted: 4,
@@ -259,6 +260,21 @@ describe('runReplication', () => {
     ]);
     // The caller's catalog is left as it was.
     expect(catalog.streams[0]!.stream.name).toBe('users');
+  });
+
+  it('drops the source namespace entirely under the destination namespace mapping', async () => {
+    const source = new ScriptedSource([[user(1), state('users', 1, 'public')]]);
+    const destination = new MemoryDestination();
+    const { input } = replication(source, destination, { mapping: { namespace: { type: 'destination' }, prefix: '' } });
+
+    await runReplication(input);
+
+    expect(destination.catalog!.streams.map((s) => s.stream)).toEqual([
+      expect.not.objectContaining({ namespace: expect.anything() }),
+      expect.not.objectContaining({ namespace: expect.anything() }),
+    ]);
+    expect(destination.catalog!.streams.map((s) => 'namespace' in s.stream)).toEqual([false, false]);
+    expect(destination.records().map((m) => ['namespace' in m.record, m.record.stream])).toEqual([[false, 'users']]);
   });
 
   it('drops records of unselected streams with a single warning', async () => {
@@ -424,6 +440,6 @@ describe('runReplication', () => {
     const error = await runReplication(input).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(SystemError);
-    expect(error).toMatchObject({ failureType: 'system_error', message: 'the destination committed 1 records but the source emitted 3' });
+    expect(error).toMatchObject({ failureType: 'system_error', message: 'the destination committed 1 records but was sent 3' });
   });
 });

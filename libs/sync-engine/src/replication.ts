@@ -18,9 +18,13 @@ import {
   type ProtocolMessage,
   type RecordMessage,
   type StateMessage,
+  type StreamContract,
   type StreamDescriptor,
   type TraceMessage,
+  QUARANTINE_STREAM_SCHEMA,
+  quarantineStreamName,
 } from '@tributary/protocol';
+import { compileContract, type QuarantinedRow, type RecordContract } from './record-contract';
 import { isIdentityMapping, mapStreamDescriptor, type StreamMapping } from './stream-mapper';
 
 export interface ReplicationProgress {
@@ -36,6 +40,8 @@ export interface ReplicationCommit {
   states: StateMessage[];
   position?: JsonObject;
   stats: { stream: StreamDescriptor; records: number; bytes: number }[];
+  /** Rows the data contracts sent to quarantine since the previous commit (keyed by source stream). */
+  quarantined: (QuarantinedRow & { stream: StreamDescriptor })[];
 }
 
 export interface ReplicationInput {
@@ -52,6 +58,8 @@ export interface ReplicationInput {
    * accepted schema when the source has grown columns the connection ignores).
    */
   projections?: Record<string, string[]>;
+  /** Per source stream key, what to do with values that do not fit their column. */
+  contracts?: Record<string, StreamContract>;
   syncId: string;
   resumePosition?: JsonObject;
   signal: AbortSignal;
@@ -98,9 +106,33 @@ export async function runReplication(input: ReplicationInput): Promise<Replicati
     toDestination.set(streamKey(stream), target);
     toSource.set(streamKey(target), { name: stream.name, namespace: stream.namespace });
   }
-  const destinationCatalog: ConfiguredAirbyteCatalog = identity
+  let destinationCatalog: ConfiguredAirbyteCatalog = identity
     ? input.catalog
-    : { streams: input.catalog.streams.map((s) => ({ ...s, stream: { ...s.stream, ...toDestination.get(streamKey(s.stream))! } })) };
+    : { streams: input.catalog.streams.map((s) => ({ ...s, stream: withDescriptor(s.stream, toDestination.get(streamKey(s.stream))!) })) };
+
+  // Data contracts, and a quarantine stream in the destination for each stream that can reject rows.
+  const contracts = new Map<string, { check: RecordContract; quarantine: StreamDescriptor }>();
+  for (const configured of input.catalog.streams) {
+    const key = streamKey(configured.stream);
+    const check = compileContract(key, configured.stream.json_schema, input.contracts?.[key]);
+    if (!check) continue;
+    const target = toDestination.get(key)!;
+    const quarantine = target.namespace ? { name: quarantineStreamName(target.name), namespace: target.namespace } : { name: quarantineStreamName(target.name) };
+    contracts.set(key, { check, quarantine });
+    toSource.set(streamKey(quarantine), quarantine);
+    destinationCatalog = {
+      streams: [
+        ...destinationCatalog.streams,
+        {
+          stream: { ...quarantine, json_schema: QUARANTINE_STREAM_SCHEMA, supported_sync_modes: ['full_refresh', 'incremental'] },
+          sync_mode: 'incremental',
+          destination_sync_mode: 'append',
+        },
+      ],
+    };
+  }
+  let pendingQuarantine: ReplicationCommit['quarantined'] = [];
+  let forwarded = 0;
 
   const progress: ReplicationProgress = { recordsEmitted: {}, totalRecordsEmitted: 0, estimates: {} };
   const projections = new Map(Object.entries(input.projections ?? {}).map(([key, fields]) => [key, fields]));
@@ -141,7 +173,20 @@ export async function runReplication(input: ReplicationInput): Promise<Replicati
           progress.recordsEmitted[key] = (progress.recordsEmitted[key] ?? 0) + 1;
           progress.totalRecordsEmitted++;
           const fields = projections.get(key);
-          const projected = fields ? project(message, fields) : message;
+          let projected = fields ? project(message, fields) : message;
+          const contract = contracts.get(key);
+          if (contract) {
+            const outcome = contract.check(projected.record.data);
+            if (outcome.quarantined) {
+              const source = selected.get(key)!;
+              pendingQuarantine.push({ ...outcome.quarantined, stream: source.namespace ? { name: source.name, namespace: source.namespace } : { name: source.name } });
+              out.push(quarantineRecord(contract.quarantine, key, outcome.quarantined, message.record.emitted_at));
+              forwarded++;
+            }
+            if (!outcome.data) continue;
+            if (outcome.data !== projected.record.data) projected = { type: 'RECORD', record: { ...projected.record, data: outcome.data } };
+          }
+          forwarded++;
           out.push(identity ? projected : remapRecord(projected, toDestination.get(key)!));
           break;
         }
@@ -186,7 +231,8 @@ export async function runReplication(input: ReplicationInput): Promise<Replicati
   });
   try {
     for await (const commit of writes) {
-      const mapped = toReplicationCommit(commit, toSource);
+      const mapped = toReplicationCommit(commit, toSource, pendingQuarantine);
+      pendingQuarantine = [];
       for (const s of mapped.stats) {
         summary.recordsCommitted += s.records;
         summary.bytesCommitted += s.bytes;
@@ -207,8 +253,8 @@ export async function runReplication(input: ReplicationInput): Promise<Replicati
     void sourceBatches.return(undefined).catch((error: unknown) => input.logger.warn('closing the source failed', { error: String(error) }));
   }
   summary.recordsEmitted = progress.totalRecordsEmitted;
-  if (summary.recordsCommitted !== summary.recordsEmitted) {
-    throw new SystemError(`the destination committed ${summary.recordsCommitted} records but the source emitted ${summary.recordsEmitted}`);
+  if (summary.recordsCommitted !== forwarded) {
+    throw new SystemError(`the destination committed ${summary.recordsCommitted} records but was sent ${forwarded}`);
   }
   return summary;
 }
@@ -220,14 +266,34 @@ function project(message: RecordMessage, fields: string[]): RecordMessage {
   return { type: 'RECORD', record: { ...message.record, data } };
 }
 
-function remapRecord(message: RecordMessage, target: StreamDescriptor): RecordMessage {
-  return { type: 'RECORD', record: { ...message.record, stream: target.name, namespace: target.namespace } };
+/** The stream under another name and namespace; no namespace means none (not the source's). */
+function withDescriptor<T extends StreamDescriptor>(stream: T, target: StreamDescriptor): T {
+  const { namespace: _dropped, ...rest } = stream;
+  return { ...rest, name: target.name, ...(target.namespace ? { namespace: target.namespace } : {}) } as T;
 }
 
-function toReplicationCommit(commit: DestinationCommit, toSource: Map<string, StreamDescriptor>): ReplicationCommit {
+function remapRecord(message: RecordMessage, target: StreamDescriptor): RecordMessage {
+  const { namespace: _dropped, ...record } = message.record;
+  return { type: 'RECORD', record: { ...record, stream: target.name, ...(target.namespace ? { namespace: target.namespace } : {}) } };
+}
+
+function quarantineRecord(target: StreamDescriptor, sourceKey: string, row: QuarantinedRow, emittedAt: number): RecordMessage {
+  return {
+    type: 'RECORD',
+    record: {
+      stream: target.name,
+      ...(target.namespace ? { namespace: target.namespace } : {}),
+      emitted_at: emittedAt,
+      data: { _tributary_source_stream: sourceKey, _tributary_quarantine_column: row.column, _tributary_quarantine_reason: row.reason, _tributary_quarantine_contract: row.contract, record: row.record },
+    },
+  };
+}
+
+function toReplicationCommit(commit: DestinationCommit, toSource: Map<string, StreamDescriptor>, quarantined: ReplicationCommit['quarantined']): ReplicationCommit {
   return {
     states: commit.states,
     position: commit.position,
+    quarantined,
     stats: Object.entries(commit.stats).map(([key, s]) => ({ stream: toSource.get(key) ?? { name: key }, records: s.records, bytes: s.bytes })),
   };
 }

@@ -1,12 +1,14 @@
 // The contracts shared by the API (which starts workflows), the worker (which implements the
 // activities) and the workflows themselves. Only small descriptors cross Temporal: ids, counts,
 // failure summaries — never records or secrets.
+import type { ConnectorSpecification } from '@tributary/protocol';
 
 export const DEFAULT_TASK_QUEUE = 'tributary-sync';
 
 export const SYNC_WORKFLOW_TYPE = 'syncConnectionWorkflow';
 export const CHECK_WORKFLOW_TYPE = 'checkConnectorWorkflow';
 export const DISCOVER_WORKFLOW_TYPE = 'discoverSourceWorkflow';
+export const EXECUTABLE_SPEC_WORKFLOW_TYPE = 'executableSpecWorkflow';
 
 /** One workflow id per connection: Temporal itself refuses a second concurrent sync of it. */
 export function syncWorkflowId(connectionId: string): string {
@@ -108,9 +110,16 @@ export interface DiscoverResult {
   streamCount: number;
 }
 
+export interface ExecutableSpecInput {
+  command: string;
+  args: string[];
+}
+
 export interface ConnectorActivities {
   checkConnector(input: CheckWorkflowInput): Promise<CheckResult>;
   discoverSource(input: DiscoverWorkflowInput): Promise<DiscoverResult>;
+  /** Runs `<command> [args] spec` on a worker (connector code never runs in the API). */
+  executableSpec(input: ExecutableSpecInput): Promise<ConnectorSpecification>;
 }
 
 /** ApplicationFailure type of connector config errors: never retried. */

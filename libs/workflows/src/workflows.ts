@@ -19,6 +19,7 @@ import {
   type ConnectorActivities,
   type DiscoverResult,
   type DiscoverWorkflowInput,
+  type ExecutableSpecInput,
   type JobOutcome,
   type SyncActivities,
   type SyncWorkflowInput,
@@ -28,6 +29,7 @@ import {
   WEBHOOK_REJECTED_ERROR_TYPE,
   webhookDeliveryWorkflowId,
 } from './contracts';
+import type { ConnectorSpecification } from '@tributary/protocol';
 
 const bookkeeping = proxyActivities<Pick<SyncActivities, 'createScheduledJob' | 'markJobRunning' | 'finishJob'>>({
   startToCloseTimeout: '1 minute',
@@ -114,6 +116,10 @@ export async function checkConnectorWorkflow(input: CheckWorkflowInput): Promise
 
 export async function discoverSourceWorkflow(input: DiscoverWorkflowInput): Promise<DiscoverResult> {
   return connectorCalls.discoverSource(input);
+}
+
+export async function executableSpecWorkflow(input: ExecutableSpecInput): Promise<ConnectorSpecification> {
+  return connectorCalls.executableSpec(input);
 }
 
 function failureOutcome(error: unknown): JobOutcome {

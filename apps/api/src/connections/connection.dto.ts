@@ -1,8 +1,51 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsTimeZone, IsUUID, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsTimeZone,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  Validate,
+  ValidateIf,
+  ValidateNested,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
+
+@ValidatorConstraint({ name: 'contractMap' })
+class ContractMapConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return !!value && typeof value === 'object' && Object.values(value).every((v) => (DATA_CONTRACTS as readonly unknown[]).includes(v));
+  }
+  defaultMessage(): string {
+    return `must map column names to one of ${DATA_CONTRACTS.join(', ')}`;
+  }
+}
 import type { ConnectionEntity } from '@tributary/persistence';
-import { SYNC_MODES, type SyncMode } from '@tributary/protocol';
+import { DATA_CONTRACTS, SYNC_MODES, type DataContract, type SyncMode } from '@tributary/protocol';
+
+export class StreamContractDto {
+  @ApiProperty({ enum: DATA_CONTRACTS, description: 'For values that do not fit their column: evolve (let through), freeze (fail the sync), discard_row (quarantine the row), discard_value (null it, quarantine the row).' })
+  @IsIn(DATA_CONTRACTS, { message: `must be one of ${DATA_CONTRACTS.join(', ')}` })
+  default!: DataContract;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string', enum: [...DATA_CONTRACTS] }, example: { amount: 'discard_row' } })
+  @IsOptional()
+  @IsObject()
+  @Validate(ContractMapConstraint)
+  columns?: Record<string, DataContract>;
+}
 
 export class StreamConfigDto {
   @ApiProperty({ example: 'users' })
@@ -41,6 +84,12 @@ export class StreamConfigDto {
   @IsArray()
   @IsString({ each: true })
   selectedFields?: string[];
+
+  @ApiPropertyOptional({ type: StreamContractDto, description: 'Data contract of the stream; default evolve for every column.' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => StreamContractDto)
+  contract?: StreamContractDto;
 }
 
 export const SCHEDULE_TYPES = ['manual', 'interval', 'cron'] as const;

@@ -137,6 +137,7 @@ export class ConnectionsService {
           ...(s.cursorField ? { cursorField: s.cursorField } : {}),
           ...(s.primaryKey ? { primaryKey: s.primaryKey } : {}),
           ...(s.selectedFields ? { selectedFields: s.selectedFields } : {}),
+          ...(s.contract ? { contract: { default: s.contract.default, ...(s.contract.columns ? { columns: s.contract.columns } : {}) } } : {}),
         }))
       : catalog.streams.map((stream) => defaultSelection(stream, modes));
     const { issues } = configureCatalog(catalog, selections, modes);

@@ -1,6 +1,6 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ConnectorDefinitionDetailDto, ConnectorDefinitionDto, ListDefinitionsQueryDto } from './connector-definition.dto';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ConnectorDefinitionDetailDto, ConnectorDefinitionDto, CreateExecutableDefinitionDto, ListDefinitionsQueryDto } from './connector-definition.dto';
 import { ConnectorDefinitionsService } from './connector-definitions.service';
 
 @ApiTags('connector-definitions')
@@ -13,6 +13,13 @@ export class ConnectorDefinitionsController {
   @ApiOkResponse({ type: ConnectorDefinitionDto, isArray: true })
   async list(@Query() query: ListDefinitionsQueryDto): Promise<{ items: ConnectorDefinitionDto[] }> {
     return { items: (await this.service.list(query.kind)).map((d) => ConnectorDefinitionDto.from(d)) };
+  }
+
+  /** Registers an executable connector: its spec is obtained by running `<command> [args] spec`. */
+  @Post()
+  @ApiCreatedResponse({ type: ConnectorDefinitionDetailDto })
+  async create(@Body() body: CreateExecutableDefinitionDto): Promise<ConnectorDefinitionDetailDto> {
+    return ConnectorDefinitionDetailDto.fromDetail(await this.service.createExecutable(body));
   }
 
   @Get(':id')

@@ -1,12 +1,15 @@
 // The catalog of connector definitions: the registry's connectors, mirrored into the metadata store
 // at start so actors can reference them and the catalog survives a connector being uninstalled.
-import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Not, In, type Repository } from 'typeorm';
 import { ConnectorRegistry, JsonLogger } from '@tributary/connector-sdk';
 import { ConnectorDefinitionEntity } from '@tributary/persistence';
 import type { ConnectorKind } from '@tributary/protocol';
-import { ApiException } from '../common/api.exception';
+import { API_CONFIG, type ApiConfig } from '../api.config';
+import { ApiErrorCode, ApiException } from '../common/api.exception';
+import { TemporalGateway } from '../temporal/temporal.gateway';
+import type { CreateExecutableDefinitionDto } from './connector-definition.dto';
 
 
 @Injectable()
@@ -15,6 +18,8 @@ export class ConnectorDefinitionsService implements OnApplicationBootstrap {
     @InjectRepository(ConnectorDefinitionEntity) private readonly definitions: Repository<ConnectorDefinitionEntity>,
     private readonly registry: ConnectorRegistry,
     private readonly logger: JsonLogger,
+    private readonly temporal: TemporalGateway,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -35,6 +40,35 @@ export class ConnectorDefinitionsService implements OnApplicationBootstrap {
     this.logger.info(`connector catalog: ${ids.join(', ') || 'empty'}`);
   }
 
+  /**
+   * Registers an out-of-process connector (origin `custom`), when the operator allows it. Its spec
+   * comes from running it on a worker (connector code never runs in the API) and is stored like any
+   * other definition; workers run the same command (it must be installed where they run).
+   */
+  async createExecutable(input: CreateExecutableDefinitionDto): Promise<ConnectorDefinitionEntity> {
+    const id = input.id ?? slugify(input.name);
+    if (!id) throw ApiException.invalid([{ field: 'id', message: 'cannot be derived from the name; give one' }]);
+    const existing = await this.definitions.findOne({ where: { id } });
+    if (existing) throw new ApiException(ApiErrorCode.CONFLICT, `connector definition ${id} already exists (${existing.origin})`);
+    if (!this.config.allowExecutableDefinitions) {
+      throw new ApiException(
+        ApiErrorCode.FORBIDDEN,
+        'registering executable connectors through the API is disabled: they run as programs on the workers. Set TRIBUTARY_ALLOW_EXECUTABLE_DEFINITIONS=true on the API to allow it, or register them as plugins (TRIBUTARY_PLUGINS).',
+      );
+    }
+    const executable = { command: input.command, args: input.args ?? [] };
+    const spec = await this.temporal.executableSpec(executable);
+    // ON CONFLICT DO NOTHING: a concurrent registration of the same id loses with a 409, not a 500.
+    const inserted = (await this.definitions.query(
+      `INSERT INTO connector_definitions (id, name, kind, version, description, documentation_url, spec, origin, executable, available)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'custom', $8, true) ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [id, input.name, input.kind, input.version ?? '0.0.0', input.description ?? null, input.documentationUrl ?? spec.documentationUrl ?? null, JSON.stringify(spec), JSON.stringify(executable)],
+    )) as unknown[];
+    if (inserted.length === 0) throw new ApiException(ApiErrorCode.CONFLICT, `connector definition ${id} already exists`);
+    this.logger.info(`registered executable connector ${id}`, { command: executable.command, kind: input.kind });
+    return this.get(id);
+  }
+
   list(kind?: ConnectorKind): Promise<ConnectorDefinitionEntity[]> {
     return this.definitions.find({ where: { available: true, ...(kind ? { kind } : {}) }, order: { name: 'ASC' } });
   }
@@ -44,4 +78,13 @@ export class ConnectorDefinitionsService implements OnApplicationBootstrap {
     if (!found) throw ApiException.notFound(kind ? `${kind} connector definition` : 'connector definition', id);
     return found;
   }
+}
+
+function slugify(name: string): string {
+  return name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 100);
 }

@@ -16,14 +16,17 @@ class StreamRefDto {
   namespace?: string;
 }
 
-export const TRIGGERABLE_JOB_TYPES = ['sync', 'refresh'] as const;
+export const TRIGGERABLE_JOB_TYPES = ['sync', 'refresh', 'replay'] as const;
 
 export class TriggerJobDto {
-  @ApiProperty({ enum: TRIGGERABLE_JOB_TYPES, description: 'sync continues from the saved state; refresh re-reads the given streams (or all) from scratch.' })
+  @ApiProperty({
+    enum: TRIGGERABLE_JOB_TYPES,
+    description: 'sync continues from the saved state; refresh re-reads the given streams (or all) from scratch and replaces their data; replay sends the quarantined rows through the current data contracts again.',
+  })
   @IsIn(TRIGGERABLE_JOB_TYPES, { message: `must be one of ${TRIGGERABLE_JOB_TYPES.join(', ')}` })
   type!: (typeof TRIGGERABLE_JOB_TYPES)[number];
 
-  @ApiPropertyOptional({ type: [StreamRefDto], description: 'With refresh: the streams to re-read; default all.' })
+  @ApiPropertyOptional({ type: [StreamRefDto], description: 'With refresh or replay: the streams concerned; default all selected.' })
   @IsOptional()
   @IsArray()
   @ValidateNested({ each: true })
@@ -88,7 +91,7 @@ export class AttemptDto {
 export class JobDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) connectionId!: string;
-  @ApiProperty({ enum: ['sync', 'refresh', 'clear'] }) type!: string;
+  @ApiProperty({ enum: ['sync', 'refresh', 'clear', 'replay'] }) type!: string;
   @ApiProperty({ enum: JOB_STATUSES }) status!: JobStatus;
   @ApiProperty({ enum: ['manual', 'schedule'] }) trigger!: string;
   @ApiProperty({ description: 'Records committed to the destination, over all attempts.' }) recordsCommitted!: number;

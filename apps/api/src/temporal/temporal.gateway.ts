@@ -8,6 +8,8 @@ import {
   CONFIG_ERROR_TYPE,
   connectionScheduleId,
   DISCOVER_WORKFLOW_TYPE,
+  EXECUTABLE_SPEC_WORKFLOW_TYPE,
+  type ExecutableSpecInput,
   SYNC_WORKFLOW_TYPE,
   syncWorkflowId,
   type CheckResult,
@@ -16,6 +18,7 @@ import {
   type DiscoverWorkflowInput,
   type SyncWorkflowInput,
 } from '@tributary/workflows';
+import type { ConnectorSpecification } from '@tributary/protocol';
 import type { ApiConfig } from '../api.config';
 import { ApiErrorCode, ApiException } from '../common/api.exception';
 
@@ -120,6 +123,11 @@ export class TemporalGateway implements OnApplicationShutdown {
 
   check(input: CheckWorkflowInput): Promise<CheckResult> {
     return this.execute<CheckResult>(CHECK_WORKFLOW_TYPE, `check-${input.actorKind}-${input.actorId}-${randomUUID()}`, input);
+  }
+
+  /** The spec of an executable connector, obtained by running it on a worker. */
+  executableSpec(input: ExecutableSpecInput): Promise<ConnectorSpecification> {
+    return this.execute<ConnectorSpecification>(EXECUTABLE_SPEC_WORKFLOW_TYPE, `spec-${randomUUID()}`, input);
   }
 
   discover(input: DiscoverWorkflowInput): Promise<DiscoverResult> {

@@ -2,8 +2,10 @@
 // crashes) stays where syncs run. The discovered catalog is stored; only its id goes back.
 import { Context } from '@temporalio/activity';
 import type { DataSource } from 'typeorm';
-import { classifyError, type JsonLogger } from '@tributary/connector-sdk';
-import type { CheckResult, CheckWorkflowInput, ConnectorActivities, DiscoverResult, DiscoverWorkflowInput } from '@tributary/workflows';
+import { classifyError, ConfigError, type JsonLogger } from '@tributary/connector-sdk';
+import { ExecutableRunner } from '@tributary/connector-sdk/process';
+import { assertValidSchema, type ConnectorSpecification } from '@tributary/protocol';
+import type { CheckResult, CheckWorkflowInput, ConnectorActivities, DiscoverResult, DiscoverWorkflowInput, ExecutableSpecInput } from '@tributary/workflows';
 import type { ActorLoader } from '../actor-loader';
 import { discoverAndStore } from './catalog-discovery';
 import { toApplicationFailure } from './failure-mapping';
@@ -15,6 +17,8 @@ export interface ConnectorActivityDependencies {
 }
 
 const CHECK_TIMEOUT_MS = 60_000;
+/** Running `spec` may start an interpreter or a container: give it time, but not forever. */
+const SPEC_TIMEOUT_MS = 120_000;
 
 export function createConnectorActivities(deps: ConnectorActivityDependencies): ConnectorActivities {
   async function checkConnector(input: CheckWorkflowInput): Promise<CheckResult> {
@@ -42,5 +46,23 @@ export function createConnectorActivities(deps: ConnectorActivityDependencies): 
     }
   }
 
-  return { checkConnector, discoverSource };
+  async function executableSpec(input: ExecutableSpecInput): Promise<ConnectorSpecification> {
+    const logger = deps.logger.child({ operation: 'spec', command: input.command });
+    try {
+      const spec = await new ExecutableRunner(input, { operationMs: SPEC_TIMEOUT_MS }).spec({ logger, signal: Context.current().cancellationSignal });
+      if (!spec.connectionSpecification || typeof spec.connectionSpecification !== 'object') throw new ConfigError('the SPEC message has no connectionSpecification');
+      try {
+        assertValidSchema(spec.connectionSpecification);
+      } catch (error) {
+        throw new ConfigError(`the spec is not a usable JSON Schema: ${(error as Error).message}`);
+      }
+      return spec;
+    } catch (error) {
+      const { message } = classifyError(error);
+      // Whatever went wrong, it is the registration that must change: never retried.
+      throw toApplicationFailure('config_error', `could not get the spec by running "${input.command} spec": ${message}`);
+    }
+  }
+
+  return { checkConnector, discoverSource, executableSpec };
 }

@@ -11,6 +11,7 @@ import { runReplication, type NamespaceMapping } from '@tributary/sync-engine';
 import { connectionScheduleId, type JobOutcome, type PlatformEvent, type ReplicationResult, type SyncActivities } from '@tributary/workflows';
 import type { ActorLoader } from '../actor-loader';
 import { JobLogSink } from '../job-log-sink';
+import { QuarantineReplaySource, replayedThrough } from '../quarantine-replay.source';
 import { toApplicationFailure } from './failure-mapping';
 import { discoverAndStore } from './catalog-discovery';
 
@@ -143,14 +144,32 @@ export function createSyncActivities(deps: SyncActivityDependencies): SyncActivi
       }
       if (drift.action === 'paused' && drift.blockedReason) await pauseSchedule(connectionId, drift.blockedReason, logger);
       if (drift.blockedReason) throw new ConfigError(drift.blockedReason);
-      const { catalog, issues } = configureCatalog(drift.catalog.catalog, drift.selections, destinationModes);
-      if (issues.length) throw new ConfigError(`the connection's stream settings no longer fit the source: ${formatIssues(issues)}`);
+      const configured = configureCatalog(drift.catalog.catalog, drift.selections, destinationModes);
+      if (configured.issues.length) throw new ConfigError(`the connection's stream settings no longer fit the source: ${formatIssues(configured.issues)}`);
+      let catalog = configured.catalog;
+      if (job.streams?.length && (job.type === 'replay' || job.type === 'refresh')) {
+        const wanted = new Set(job.streams.map((s) => streamKey(s)));
+        catalog = { streams: catalog.streams.filter((s) => wanted.has(streamKey(s.stream))) };
+      }
       if (!catalog.streams.length) throw new ConfigError('no stream of this connection is selected');
+      if (job.type === 'replay') {
+        // Replayed rows are added to what the destination has: never an overwrite.
+        catalog = { streams: catalog.streams.map((s) => ({ ...s, sync_mode: 'full_refresh', destination_sync_mode: 'append' })) };
+      }
+      if (job.type === 'refresh' && destinationModes.includes('overwrite')) {
+        // A refresh re-reads from scratch and replaces the stream; the old data stays readable until the swap.
+        catalog = { streams: catalog.streams.map((s) => ({ ...s, destination_sync_mode: 'overwrite' })) };
+      }
       const projections = extraColumnProjections(catalog, current.catalog);
+      const contracts = Object.fromEntries(drift.selections.filter((s) => s.contract).map((s) => [streamKey(s), s.contract!]));
+      const reader =
+        job.type === 'replay'
+          ? new QuarantineReplaySource(jobs, connectionId, catalog.streams.map((s) => ({ name: s.stream.name, namespace: s.stream.namespace })))
+          : source.connector;
 
       const refreshed = new Set((job.type === 'refresh' ? (job.streams ?? catalog.streams.map((s) => s.stream)) : []).map((s) => streamKey(s)));
       const incremental = new Set(catalog.streams.filter((s) => s.sync_mode === 'incremental').map((s) => streamKey(s.stream)));
-      const sourceState: StateMessage[] = (await jobs.currentStates(connectionId))
+      const sourceState: StateMessage[] = job.type === 'replay' ? [] : (await jobs.currentStates(connectionId))
         .filter(({ jobId: writer, state }) => {
           const key = state.state.stream ? streamKey(state.state.stream.stream_descriptor) : undefined;
           if (writer === jobId) return true;
@@ -168,7 +187,7 @@ export function createSyncActivities(deps: SyncActivityDependencies): SyncActivi
         connection.namespaceDefinition === 'custom' ? { type: 'custom', format: connection.namespaceFormat ?? '' } : { type: connection.namespaceDefinition };
 
       const summary = await runReplication({
-        source: source.connector,
+        source: reader,
         sourceConfig: source.config,
         destination: destination.connector,
         destinationConfig: destination.config,
@@ -176,6 +195,7 @@ export function createSyncActivities(deps: SyncActivityDependencies): SyncActivi
         sourceState,
         mapping: { namespace: mapping, prefix: connection.prefix },
         projections,
+        contracts,
         syncId: jobId,
         resumePosition: resume?.position ?? undefined,
         signal: context.cancellationSignal,
@@ -185,7 +205,21 @@ export function createSyncActivities(deps: SyncActivityDependencies): SyncActivi
         },
         onCommit: async (commit) => {
           sequence++;
-          await jobs.commitCheckpoint({ connectionId, jobId, attemptId: attempt.id, attemptNumber, sequence, states: commit.states, position: commit.position, stats: commit.stats });
+          const throughIds = commit.states.map(replayedThrough).filter((id): id is number => id !== undefined);
+          const replayed = throughIds.length ? { throughId: Math.max(...throughIds), streams: catalog.streams.map((s) => ({ name: s.stream.name, namespace: s.stream.namespace })) } : undefined;
+          await jobs.commitCheckpoint({
+            connectionId,
+            jobId,
+            attemptId: attempt.id,
+            attemptNumber,
+            sequence,
+            states: commit.states.filter((s) => replayedThrough(s) === undefined),
+            position: commit.position,
+            stats: commit.stats,
+            quarantined: commit.quarantined,
+            replayed,
+          });
+          if (commit.quarantined.length) logger.warn(`${commit.quarantined.length} rows quarantined by data contracts`, { reasons: [...new Set(commit.quarantined.map((q) => q.reason))].slice(0, 5) });
           logger.debug(`checkpoint ${sequence} committed`, { records: commit.stats.reduce((n, s) => n + s.records, 0) });
         },
       });

@@ -1,5 +1,6 @@
 // The requester against a real HTTP server of the test's own: retries, backoff, Retry-After,
 // timeouts, error classification, refresh on 401, cancellation, and no socket left behind.
+import { activeResources, leakedResourcesSince, resourcesAddedSince } from '../testing/open-resources';
 import { startTestHttpServer, type TestHttpServer } from '../testing/test-http.server';
 import type { HttpAuthenticator } from './http.authenticator';
 import { HttpRequestError, HttpRequester } from './http.requester';
@@ -44,11 +45,11 @@ describe('HttpRequester', () => {
     server.handle(() => ({ status: 500, body: { error: 'kaput' } }));
     const error = await create({ maxRetries: 2, authenticator: new ApiKeyAuthenticator({ key: 'sekret-key', in: 'query' }) })
       .send({ path: 'x' })
-      .catch((e: unknown) => e as HttpRequestError);
+      .then(() => undefined, (e: unknown) => e as HttpRequestError);
     expect(error).toBeInstanceOf(HttpRequestError);
     expect(error).toMatchObject({ failureType: 'transient_error', status: 500 });
-    expect(error.message).toBe(`GET ${server.url}/v1/x: 500 Internal Server Error, the server failed — {"error":"kaput"} (gave up after 3 attempts)`);
-    expect(error.message).not.toContain('sekret');
+    expect(error?.message).toBe(`GET ${server.url}/v1/x: 500 Internal Server Error, the server failed — {"error":"kaput"} (gave up after 3 attempts)`);
+    expect(error?.message).not.toContain('sekret');
     expect(server.requests).toHaveLength(3);
     expect(server.requests[0]!.query.get('api_key')).toBe('sekret-key');
   });
@@ -111,7 +112,7 @@ describe('HttpRequester', () => {
     const closed = await startTestHttpServer();
     const url = closed.url;
     await closed.close();
-    await expect(new HttpRequester({ baseUrl: url, backoff: quickBackoff, maxRetries: 1 }).send({ path: 'x' })).rejects.toMatchObject({
+    await expect((requester = new HttpRequester({ baseUrl: url, backoff: quickBackoff, maxRetries: 1 })).send({ path: 'x' })).rejects.toMatchObject({
       failureType: 'transient_error',
       message: expect.stringContaining('ECONNREFUSED'),
     });
@@ -151,12 +152,12 @@ describe('HttpRequester', () => {
 
   it('leaves no socket open once closed', async () => {
     server.handle(() => ({ body: {} }));
-    const before = process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
+    const before = activeResources();
     const r = create();
     await Promise.all([r.send({ path: 'a' }), r.send({ path: 'b' })]);
+    expect(resourcesAddedSince(before)).toMatchObject({ TCPSocketWrap: expect.any(Number) });
     await r.close();
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(process.getActiveResourcesInfo().filter((x) => x === 'TCPSocketWrap').length).toBeLessThanOrEqual(before);
+    await expect(leakedResourcesSince(before)).resolves.toEqual({});
   });
 });
 

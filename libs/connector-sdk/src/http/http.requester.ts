@@ -54,9 +54,16 @@ export class HttpRequester {
   private readonly errorHandler: HttpErrorHandler;
   private readonly backoff: BackoffPolicy;
   private readonly agent = new Agent({ keepAliveTimeout: 4_000, connect: { timeout: 10_000 } });
+  private closing: Promise<void> | undefined;
 
   constructor(options: HttpRequesterOptions) {
-    this.options = { maxRetries: 5, maxRateLimitedRetries: 10, maxRetryAfterMs: 600_000, timeoutMs: 30_000, ...options };
+    this.options = {
+      ...options,
+      maxRetries: options.maxRetries ?? 5,
+      maxRateLimitedRetries: options.maxRateLimitedRetries ?? 10,
+      maxRetryAfterMs: options.maxRetryAfterMs ?? 600_000,
+      timeoutMs: options.timeoutMs ?? 30_000,
+    };
     this.errorHandler = options.errorHandler ?? new RuleBasedErrorHandler();
     this.backoff = options.backoff ?? new ExponentialBackoff();
     // Validated here, where the config enters: a bad base URL is the user's to fix.
@@ -121,8 +128,9 @@ export class HttpRequester {
   }
 
   /** Closes pooled connections: call it in a `finally` once the read is over. */
-  async close(): Promise<void> {
-    await Promise.all([this.agent.close(), this.options.authenticator?.close?.()]);
+  close(): Promise<void> {
+    this.closing ??= Promise.all([this.agent.close(), this.options.authenticator?.close?.()]).then(() => undefined);
+    return this.closing;
   }
 
   private prepare(request: HttpRequest): PreparedRequest {
@@ -147,8 +155,10 @@ export class HttpRequester {
     outer?.throwIfAborted();
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     const signal = outer ? AbortSignal.any([outer, timeout]) : timeout;
+    let response: Response;
+    let text: string;
     try {
-      const response = await fetch(request.url, {
+      response = await fetch(request.url, {
         method: request.method,
         headers: request.headers,
         body: request.body,
@@ -156,13 +166,13 @@ export class HttpRequester {
         // Node's fetch accepts an undici dispatcher: our own pool, closed by close().
         ...({ dispatcher: this.agent } as object),
       });
-      const text = await response.text();
-      return { kind: 'response', request, response: toResponse(response, text, request) };
+      text = await response.text();
     } catch (error) {
       // A cancelled read stops here: the abort is not a failure to retry.
       if (outer?.aborted) throw outer.reason;
       return { kind: 'error', request, error, timedOut: timeout.aborted };
     }
+    return { kind: 'response', request, response: toResponse(response, text, request) };
   }
 
   private failure(action: ResponseAction, label: string, outcome: HttpOutcome, suffix = ''): HttpRequestError {

@@ -52,6 +52,8 @@ interface TokenResponse {
 export class OAuth2Authenticator implements HttpAuthenticator {
   private accessToken: string | undefined;
   private expiresAt: number | undefined;
+  /** When to renew: the skew before expiry, but never sooner than half the token's lifetime. */
+  private renewAt: number | undefined;
   private refreshToken: string | undefined;
   private pending: Promise<void> | undefined;
   private readonly tokenEndpoint: HttpRequester;
@@ -61,6 +63,7 @@ export class OAuth2Authenticator implements HttpAuthenticator {
     if (options.grantType === 'refresh_token' && !options.refreshToken) throw new ConfigError('the OAuth2 refresh_token grant needs a refresh token');
     this.accessToken = options.accessToken;
     this.expiresAt = options.expiresAt ? Date.parse(options.expiresAt) : undefined;
+    this.renewAt = this.expiresAt !== undefined ? this.expiresAt - (options.expirySkewMs ?? 60_000) : undefined;
     this.refreshToken = options.refreshToken;
     this.now = options.now ?? Date.now;
     this.tokenEndpoint = new HttpRequester({
@@ -80,7 +83,7 @@ export class OAuth2Authenticator implements HttpAuthenticator {
   }
 
   async authenticate(request: PreparedRequest, signal?: AbortSignal): Promise<void> {
-    if (!this.accessToken || (this.expiresAt !== undefined && this.now() >= this.expiresAt - (this.options.expirySkewMs ?? 60_000))) {
+    if (!this.accessToken || (this.renewAt !== undefined && this.now() >= this.renewAt)) {
       await this.renew(signal);
     }
     request.headers.set('authorization', `Bearer ${this.accessToken}`);
@@ -122,7 +125,10 @@ export class OAuth2Authenticator implements HttpAuthenticator {
     }
     this.accessToken = body.access_token;
     const expiresIn = Number(body.expires_in);
-    this.expiresAt = Number.isFinite(expiresIn) && expiresIn > 0 ? this.now() + expiresIn * 1000 : undefined;
+    const lifetimeMs = Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn * 1000 : undefined;
+    const now = this.now();
+    this.expiresAt = lifetimeMs !== undefined ? now + lifetimeMs : undefined;
+    this.renewAt = lifetimeMs !== undefined ? now + Math.max(lifetimeMs - (this.options.expirySkewMs ?? 60_000), lifetimeMs / 2) : undefined;
     const rotated = typeof body.refresh_token === 'string' && body.refresh_token && body.refresh_token !== this.refreshToken ? body.refresh_token : undefined;
     if (rotated) this.refreshToken = rotated;
     await this.options.onTokensRefreshed?.({

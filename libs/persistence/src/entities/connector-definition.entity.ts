@@ -14,6 +14,8 @@ export class ConnectorDefinitionEntity {
   @Column('text', { nullable: true }) docs!: string | null;
   @Column('jsonb') spec!: ConnectorSpecification;
   @Column('text') origin!: 'builtin' | 'plugin' | 'custom';
+  /** For executable connectors defined through the API (origin custom): the program speaking the protocol on stdio. */
+  @Column('jsonb', { nullable: true }) executable!: { command: string; args?: string[] } | null;
   /** False when the connector is no longer found by the registry (kept for existing actors). */
   @Column('boolean', { default: true }) available!: boolean;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;

@@ -6,6 +6,7 @@ import { ConnectionEntity } from './connection.entity';
 import { ConnectorDefinitionEntity } from './connector-definition.entity';
 import { JobLogEntity } from './job-log.entity';
 import { JobEntity } from './job.entity';
+import { QuarantinedRecordEntity } from './quarantined-record.entity';
 import { SchemaChangeEntity } from './schema-change.entity';
 import { StreamStateEntity } from './stream-state.entity';
 import { StreamStatsEntity } from './stream-stats.entity';
@@ -20,6 +21,7 @@ export * from './connection.entity';
 export * from './connector-definition.entity';
 export * from './job-log.entity';
 export * from './job.entity';
+export * from './quarantined-record.entity';
 export * from './schema-change.entity';
 export * from './stream-state.entity';
 export * from './stream-stats.entity';
@@ -35,6 +37,7 @@ export const ENTITIES = [
   ConnectorDefinitionEntity,
   JobEntity,
   JobLogEntity,
+  QuarantinedRecordEntity,
   SchemaChangeEntity,
   StreamStateEntity,
   StreamStatsEntity,

@@ -5,7 +5,7 @@ import { bigintAsNumber } from './column-transformers';
 export const JOB_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 export const ACTIVE_JOB_STATUSES: JobStatus[] = ['pending', 'running'];
-export const JOB_TYPES = ['sync', 'refresh', 'clear'] as const;
+export const JOB_TYPES = ['sync', 'refresh', 'clear', 'replay'] as const;
 export type JobTrigger = 'manual' | 'schedule';
 export type JobType = (typeof JOB_TYPES)[number];
 

@@ -2,6 +2,8 @@ import { InitialSchema1763700000000 } from './1763700000000-initial-schema.migra
 import { ConnectionLifecycle1763800000000 } from './1763800000000-connection-lifecycle.migration';
 import { SchemaChanges1763900000000 } from './1763900000000-schema-changes.migration';
 import { Webhooks1764000000000 } from './1764000000000-webhooks.migration';
+import { Quarantine1764100000000 } from './1764100000000-quarantine.migration';
+import { ExecutableDefinitions1764250000000 } from './1764250000000-executable-definitions.migration';
 
 /** Every migration, oldest first. */
-export const MIGRATIONS = [InitialSchema1763700000000, ConnectionLifecycle1763800000000, SchemaChanges1763900000000, Webhooks1764000000000];
+export const MIGRATIONS = [InitialSchema1763700000000, ConnectionLifecycle1763800000000, SchemaChanges1763900000000, Webhooks1764000000000, Quarantine1764100000000, ExecutableDefinitions1764250000000];

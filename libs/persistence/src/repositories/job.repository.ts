@@ -1,13 +1,14 @@
 // Jobs, attempts, per-stream stats, logs and committed state: everything the API and the worker
 // record about a sync. Checkpoints are committed in one transaction (states, destination position,
 // counters) so a resumed attempt always sees a consistent picture.
-import { In, type DataSource, type EntityManager } from 'typeorm';
+import { In, IsNull, type DataSource, type EntityManager } from 'typeorm';
 import type { FailureType, JsonObject, StateMessage } from '@tributary/protocol';
 import {
   ACTIVE_JOB_STATUSES,
   AttemptEntity,
   JobEntity,
   JobLogEntity,
+  QuarantinedRecordEntity,
   StreamStatsEntity,
   SyncCheckpointEntity,
   type AttemptStatus,
@@ -39,6 +40,18 @@ export interface CheckpointCommit {
   position?: JsonObject;
   /** Records and bytes made durable since the previous commit, per stream. */
   stats: { stream: StreamRef; records: number; bytes: number }[];
+  /** Rows the data contracts rejected, covered by this commit. */
+  quarantined?: QuarantineInput[];
+  /** A replay job's final commit: its quarantined rows up to this id (of these streams) are replayed. */
+  replayed?: { throughId: number; streams: StreamRef[] };
+}
+
+export interface QuarantineInput {
+  stream: StreamRef;
+  record: Record<string, unknown>;
+  column: string;
+  reason: string;
+  contract: string;
 }
 
 export interface ResumePoint {
@@ -208,6 +221,55 @@ export class JobRepository {
         [commit.jobId, commit.sequence, commit.position ? JSON.stringify(commit.position) : null],
       );
       await this.addStats(manager, commit);
+      if (commit.replayed) {
+        for (const stream of commit.replayed.streams) {
+          await manager.query(
+            `UPDATE quarantined_records SET replayed_job_id = $1, replayed_at = now()
+              WHERE connection_id = $2 AND stream_namespace = $3 AND stream_name = $4 AND id <= $5 AND replayed_at IS NULL`,
+            [commit.jobId, commit.connectionId, stream.namespace ?? '', stream.name, commit.replayed.throughId],
+          );
+        }
+      }
+      for (const row of commit.quarantined ?? []) {
+        const json = JSON.stringify(row.record);
+        await manager.query(
+          `INSERT INTO quarantined_records (connection_id, job_id, stream_namespace, stream_name, record, record_hash, column_name, reason, contract)
+           VALUES ($1, $2, $3, $4, $5::jsonb, md5($5::text), $6, $7, $8)
+           ON CONFLICT (connection_id, stream_namespace, stream_name, record_hash) WHERE replayed_at IS NULL DO NOTHING`,
+          [commit.connectionId, commit.jobId, row.stream.namespace ?? '', row.stream.name, json, row.column, row.reason, row.contract],
+        );
+      }
+    });
+  }
+
+  /** The newest quarantined row of a connection (0 when none): a replay stops there. */
+  async lastQuarantineId(connectionId: string): Promise<number> {
+    const [row] = (await this.dataSource.query(`SELECT COALESCE(max(id), 0) AS id FROM quarantined_records WHERE connection_id = $1`, [connectionId])) as { id: string }[];
+    return Number(row?.id ?? 0);
+  }
+
+  /** Quarantined rows not replayed yet, oldest first, with ids in (afterId, throughId]. */
+  pendingQuarantine(connectionId: string, streams: StreamRef[], afterId: number, throughId: number, limit: number): Promise<QuarantinedRecordEntity[]> {
+    if (!streams.length) return Promise.resolve([]);
+    const query = this.dataSource
+      .getRepository(QuarantinedRecordEntity)
+      .createQueryBuilder('q')
+      .where('q.connection_id = :connectionId AND q.replayed_at IS NULL AND q.id > :afterId AND q.id <= :throughId', { connectionId, afterId, throughId })
+      .andWhere(
+        `(${streams.map((_, i) => `(q.stream_namespace = :ns${i} AND q.stream_name = :name${i})`).join(' OR ')})`,
+        Object.fromEntries(streams.flatMap((s, i) => [[`ns${i}`, s.namespace ?? ''], [`name${i}`, s.name]])),
+      )
+      .orderBy('q.id', 'ASC')
+      .limit(limit);
+    return query.getMany();
+  }
+
+  async listQuarantine(connectionId: string, limit: number, offset: number, includeReplayed: boolean): Promise<[QuarantinedRecordEntity[], number]> {
+    return this.dataSource.getRepository(QuarantinedRecordEntity).findAndCount({
+      where: { connectionId, ...(includeReplayed ? {} : { replayedAt: IsNull() }) },
+      order: { id: 'DESC' },
+      take: limit,
+      skip: offset,
     });
   }
 

@@ -1,0 +1,300 @@
+// The PostgreSQL destination. Rows are encoded to COPY text as they arrive and sent with COPY FROM
+// STDIN in bounded batches; at each STATE message the open transaction is committed together with
+// this sync's row in `_tributary_checkpoints`, so data and bookkeeping are durable at once.
+//
+// Exactly once, even when the platform loses a commit: every row carries the sync id and the
+// sequence number of the commit that wrote it. A resumed attempt gets the sequence the platform
+// recorded; if the destination committed further (the worker died between the two commits), the
+// later rows are deleted first (append), the stage is cut back (overwrite) and merges simply run
+// again (dedup is idempotent). See README "Exactly once" for the whole design.
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { type ConnectorContext, type Destination, type DestinationCommit, type MessageBatch, SystemError, type WriteContext } from '@tributary/connector-sdk';
+import { type ConfiguredAirbyteCatalog, type ConnectionStatus, type JsonObject, type StateMessage, streamKey } from '@tributary/protocol';
+import { conversionExpression, widenedType } from './column.type';
+import { qualifiedName, quoteIdentifier, shortHash } from './identifier';
+import { clientConfig, parseDestinationConfig, type PostgresDestinationConfig } from './postgres.config';
+import { postgresError } from './postgres.errors';
+import { planStream, StreamBuffer, type StreamPlan } from './stream.target';
+import {
+  addColumnSql,
+  alterColumnTypeSql,
+  CHECKPOINTS_TABLE,
+  type ColumnDefinition,
+  copyFromSql,
+  createCheckpointsTableSql,
+  createTableSql,
+  deleteAfterCheckpointSql,
+  META_COLUMNS,
+  mergeSql,
+  ORDINAL_COLUMN,
+  removeDuplicateKeysSql,
+  restageSql,
+  swapSql,
+  uniqueKeyIndexSql,
+  upsertCheckpointSql,
+} from './table.sql';
+
+/** The position reported with each commit: the destination's own commit sequence for this sync. */
+export type PostgresPosition = { sequence: number };
+
+/** Serialises schema and table creation between concurrent syncs into the same database. */
+const SETUP_LOCK_KEY = 0x7472_6962; // "trib"
+
+interface Published {
+  schema: string;
+  table: string;
+}
+
+export class PostgresDestination implements Destination<JsonObject> {
+  async check(config: JsonObject, context: ConnectorContext): Promise<ConnectionStatus> {
+    let parsed: PostgresDestinationConfig;
+    try {
+      parsed = parseDestinationConfig(config);
+    } catch (error) {
+      return { status: 'FAILED', message: (error as Error).message };
+    }
+    const client = new Client(clientConfig(parsed));
+    try {
+      await connect(client, context);
+      await client.query('BEGIN');
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(parsed.schema)}`);
+      const probe = qualifiedName(parsed.schema, `_tributary_check_${shortHash(String(Math.random()))}`);
+      await client.query(`CREATE TABLE ${probe} (id integer)`);
+      await client.query(`INSERT INTO ${probe} VALUES (1)`);
+      await client.query('ROLLBACK');
+      return { status: 'SUCCEEDED' };
+    } catch (error) {
+      return { status: 'FAILED', message: postgresError(error, `checking that tables can be created in schema "${parsed.schema}"`).message };
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  async *write(config: JsonObject, catalog: ConfiguredAirbyteCatalog, input: AsyncIterable<MessageBatch>, context: WriteContext): AsyncGenerator<DestinationCommit> {
+    const parsed = parseDestinationConfig(config);
+    const flushAt = parsed.batch_size_mb * 1024 * 1024;
+    const plans = catalog.streams.map((configured) => {
+      const key = streamKey(configured.stream);
+      return planStream(configured, key, parsed.schema, context.syncId);
+    });
+    const resumeAt = resumeSequence(context.resumePosition);
+    const client = new Client(clientConfig(parsed));
+    // Cancelling ends the connection: a COPY or commit in flight fails at once instead of finishing.
+    const onAbort = () => void client.end().catch(() => undefined);
+    context.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      await connect(client, context);
+      const buffers = await withErrors('preparing the tables', () => prepare(client, parsed.schema, plans, context, resumeAt));
+      let sequence = resumeAt;
+      let inTransaction = false;
+      let buffered = 0;
+
+      const flush = async (buffer: StreamBuffer) => {
+        if (buffer.size === 0) return;
+        if (!inTransaction) {
+          await client.query('BEGIN');
+          inTransaction = true;
+        }
+        buffered -= buffer.size;
+        const text = buffer.take();
+        await withErrors(`loading stream "${buffer.plan.key}"`, () => copyText(client, copyFromSql(loadTarget(buffer.plan), buffer.plan.columns.map((c) => c.name)), text));
+        buffer.copied = true;
+      };
+
+      const commit = async (states: StateMessage[], last: boolean): Promise<DestinationCommit> => {
+        for (const buffer of buffers.values()) await flush(buffer);
+        if (!inTransaction) await client.query('BEGIN');
+        inTransaction = true;
+        const published: Published[] = [];
+        await withErrors('committing a checkpoint', async () => {
+          for (const buffer of buffers.values()) {
+            if (buffer.copied && buffer.plan.mode === 'append_dedup') await mergeStage(client, buffer.plan);
+            buffer.copied = false;
+          }
+          if (last) {
+            for (const { plan } of buffers.values()) {
+              if (plan.mode !== 'overwrite') continue;
+              for (const sql of swapSql(plan.schema, plan.stage!, plan.table)) await client.query(sql);
+              published.push({ schema: plan.schema, table: plan.table });
+            }
+          }
+          sequence++;
+          await client.query(upsertCheckpointSql(parsed.schema), [context.syncId, sequence, JSON.stringify(published)]);
+          await client.query('COMMIT');
+        });
+        inTransaction = false;
+        const stats: DestinationCommit['stats'] = {};
+        for (const buffer of buffers.values()) {
+          const s = buffer.takeStats();
+          if (s.records > 0) stats[buffer.plan.key] = s;
+        }
+        const position: PostgresPosition = { sequence };
+        return { states, position, stats };
+      };
+
+      for await (const batch of input) {
+        context.signal.throwIfAborted();
+        for (const message of batch) {
+          if (message.type === 'RECORD') {
+            const key = message.record.namespace ? `${message.record.namespace}.${message.record.stream}` : message.record.stream;
+            const buffer = buffers.get(key);
+            if (!buffer) throw new SystemError(`Received a record of stream "${key}", which is not in the configured catalog.`);
+            const before = buffer.size;
+            buffer.add(message, sequence + 1);
+            buffered += buffer.size - before;
+            if (buffer.size >= flushAt) await flush(buffer);
+            else if (buffered >= 4 * flushAt) for (const other of buffers.values()) await flush(other);
+          } else if (message.type === 'STATE') {
+            yield await commit([message], false);
+          }
+        }
+      }
+      context.signal.throwIfAborted();
+      yield await commit([], true);
+    } finally {
+      context.signal.removeEventListener('abort', onAbort);
+      await client.end().catch(() => undefined);
+    }
+  }
+}
+
+function resumeSequence(position: JsonObject | undefined): number {
+  if (!position) return 0;
+  const sequence = position.sequence;
+  if (typeof sequence !== 'number' || !Number.isSafeInteger(sequence) || sequence < 0) {
+    throw new SystemError(`The resume position is not { sequence }: ${JSON.stringify(position)}.`);
+  }
+  return sequence;
+}
+
+async function connect(client: Client, context: ConnectorContext): Promise<void> {
+  // A connection error after connect (server gone) must not crash the process: it surfaces through the next query.
+  client.on('error', (error) => context.logger.warn('PostgreSQL connection error', { error: error.message }));
+  try {
+    await client.connect();
+    await client.query("SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'; SET statement_timeout = 0");
+  } catch (error) {
+    throw postgresError(error, 'connecting');
+  }
+}
+
+async function withErrors<T>(doing: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw postgresError(error, doing);
+  }
+}
+
+async function copyText(client: Client, sql: string, text: string): Promise<void> {
+  await pipeline(Readable.from([Buffer.from(text, 'utf8')]), client.query(copyFrom(sql)));
+}
+
+function loadTarget(plan: StreamPlan): string {
+  switch (plan.mode) {
+    case 'overwrite':
+      return qualifiedName(plan.schema, plan.stage!);
+    case 'append_dedup':
+      return quoteIdentifier(plan.stage!);
+    case 'append':
+      return qualifiedName(plan.schema, plan.table);
+  }
+}
+
+/**
+ * Creates schemas, tables and stages, evolves existing tables to the streams' schemas, and cuts
+ * back whatever this sync committed after the resume position. One transaction, under a lock.
+ */
+async function prepare(client: Client, defaultSchema: string, plans: StreamPlan[], context: WriteContext, resumeAt: number): Promise<Map<string, StreamBuffer>> {
+  await client.query('BEGIN');
+  await client.query('SELECT pg_advisory_xact_lock($1)', [SETUP_LOCK_KEY]);
+  for (const schema of new Set([defaultSchema, ...plans.map((p) => p.schema)])) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
+  await client.query(createCheckpointsTableSql(defaultSchema));
+  const row = (await client.query<{ sequence: string; published: Published[] }>(`SELECT sequence, published FROM ${qualifiedName(defaultSchema, CHECKPOINTS_TABLE)} WHERE sync_id = $1 FOR UPDATE`, [context.syncId])).rows[0];
+  const committed = row ? Number(row.sequence) : 0;
+  if (committed < resumeAt) {
+    throw new SystemError(`The platform resumes this sync after commit ${resumeAt}, but the destination database only has commits up to ${committed}: was it restored from a backup?`);
+  }
+  const rewind = committed > resumeAt;
+  if (rewind) context.logger.info(`the destination had committed up to checkpoint ${committed}; cutting back to checkpoint ${resumeAt}, where this attempt resumes`);
+  const published = row?.published ?? [];
+
+  const buffers = new Map<string, StreamBuffer>();
+  for (const plan of plans) {
+    let types: string[];
+    if (plan.mode === 'overwrite') {
+      const wasPublished = published.some((p) => p.schema === plan.schema && p.table === plan.table);
+      if (rewind && wasPublished && !(await tableExists(client, plan.schema, plan.stage!))) {
+        // The swap was committed but not recorded: rebuild the stage from the swapped table.
+        for (const sql of restageSql(plan.schema, plan.stage!, plan.table)) await client.query(sql, sql.startsWith('INSERT') ? [context.syncId, resumeAt] : []);
+      }
+      types = await ensureTable(client, plan.schema, plan.stage!, plan.columns);
+      if (rewind) await client.query(deleteAfterCheckpointSql(plan.schema, plan.stage!), [context.syncId, resumeAt]);
+      else if (resumeAt === 0) await client.query(`TRUNCATE ${qualifiedName(plan.schema, plan.stage!)}`);
+    } else {
+      types = await ensureTable(client, plan.schema, plan.table, plan.columns);
+      if (plan.mode === 'append' && rewind) await client.query(deleteAfterCheckpointSql(plan.schema, plan.table), [context.syncId, resumeAt]);
+      if (plan.mode === 'append_dedup') await prepareDedup(client, plan);
+    }
+    buffers.set(plan.key, new StreamBuffer(plan, types, context.syncId));
+  }
+  if (rewind || row) await client.query(upsertCheckpointSql(defaultSchema), [context.syncId, resumeAt, '[]']);
+  await client.query('COMMIT');
+  return buffers;
+}
+
+async function tableExists(client: Client, schema: string, table: string): Promise<boolean> {
+  const result = await client.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [qualifiedName(schema, table)]);
+  return result.rows[0]!.exists;
+}
+
+/** Creates the table, or adds missing columns and widens types; returns each column's actual type. */
+async function ensureTable(client: Client, schema: string, table: string, columns: ColumnDefinition[]): Promise<string[]> {
+  const existing = new Map(
+    (
+      await client.query<{ name: string; type: string }>(
+        'SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped',
+        [qualifiedName(schema, table)],
+      )
+    ).rows.map((r) => [r.name, r.type]),
+  );
+  if (existing.size === 0) {
+    await client.query(createTableSql(schema, table, columns));
+    return columns.map((c) => c.sqlType);
+  }
+  // One statement at a time: a client runs queries in order anyway, and ALTERs take locks.
+  const types: string[] = [];
+  for (const column of columns) {
+    const current = existing.get(column.name);
+    if (current === undefined) {
+      await client.query(addColumnSql(schema, table, column));
+      types.push(column.sqlType);
+      continue;
+    }
+    const widened = widenedType(current, column.sqlType);
+    if (widened) await client.query(alterColumnTypeSql(schema, table, column.name, widened, conversionExpression(quoteIdentifier(column.name), current, widened)));
+    types.push(widened ?? current);
+  }
+  return types;
+}
+
+/** The unique key merges rely on (deduplicating first a table loaded in another mode) and the session's stage. */
+async function prepareDedup(client: Client, plan: StreamPlan): Promise<void> {
+  const index = `_tributary_pk_${shortHash(`${plan.schema}\0${plan.table}\0${plan.primaryKey.join('\0')}`, 20)}`;
+  if (!(await tableExists(client, plan.schema, index))) {
+    await client.query(removeDuplicateKeysSql(plan.schema, plan.table, plan.primaryKey, plan.cursor));
+    await client.query(uniqueKeyIndexSql(plan.schema, plan.table, index, plan.primaryKey));
+  }
+  await client.query(`DROP TABLE IF EXISTS pg_temp.${quoteIdentifier(plan.stage!)}`);
+  await client.query(`CREATE TEMP TABLE ${quoteIdentifier(plan.stage!)} (LIKE ${qualifiedName(plan.schema, plan.table)} INCLUDING DEFAULTS)`);
+  await client.query(`ALTER TABLE ${quoteIdentifier(plan.stage!)} ADD COLUMN ${ORDINAL_COLUMN} bigint GENERATED ALWAYS AS IDENTITY`);
+}
+
+async function mergeStage(client: Client, plan: StreamPlan): Promise<void> {
+  const columns = [...plan.columns.map((c) => c.name), META_COLUMNS.rawId, META_COLUMNS.extractedAt, META_COLUMNS.syncId, META_COLUMNS.checkpoint];
+  await client.query(mergeSql({ schema: plan.schema, table: plan.table, stage: plan.stage!, columns, primaryKey: plan.primaryKey, ...(plan.cursor ? { cursor: plan.cursor } : {}) }));
+  await client.query(`TRUNCATE ${quoteIdentifier(plan.stage!)}`);
+}

@@ -1,0 +1,235 @@
+// The PostgreSQL destination against a real server: every mode, exactly-once resume (including a
+// commit the platform never recorded), schema evolution, hostile names, and no connection left.
+import { Client } from 'pg';
+import type { DestinationCommit, MessageBatch, WriteContext } from '@tributary/connector-sdk';
+import type { ConfiguredAirbyteCatalog, ConfiguredAirbyteStream, DestinationSyncMode, JsonObject, ProtocolMessage } from '@tributary/protocol';
+import { createTestDatabase, type TestDatabase } from '../../../tools/testing';
+import { PostgresDestination } from '../src';
+
+const logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+function configOf(url: string, extra: JsonObject = {}): JsonObject {
+  const u = new URL(url);
+  return { host: u.hostname, port: Number(u.port || 5432), database: u.pathname.slice(1), username: decodeURIComponent(u.username), ...(u.password ? { password: decodeURIComponent(u.password) } : {}), schema: 'raw', ...extra };
+}
+
+function stream(name: string, mode: DestinationSyncMode, properties: JsonObject, extra: Partial<ConfiguredAirbyteStream> = {}, namespace?: string): ConfiguredAirbyteStream {
+  return {
+    stream: { name, ...(namespace ? { namespace } : {}), json_schema: { type: 'object', properties }, supported_sync_modes: ['full_refresh', 'incremental'] },
+    sync_mode: mode === 'append_dedup' ? 'incremental' : 'full_refresh',
+    destination_sync_mode: mode,
+    ...extra,
+  };
+}
+
+const record = (streamName: string, data: Record<string, unknown>, namespace?: string): ProtocolMessage => ({ type: 'RECORD', record: { stream: streamName, ...(namespace ? { namespace } : {}), data, emitted_at: 1_700_000_000_000 } });
+const state = (streamName: string, n: number): ProtocolMessage => ({ type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: { name: streamName }, stream_state: { n } } } });
+
+async function* batches(messages: ProtocolMessage[], size = 50): AsyncGenerator<MessageBatch> {
+  for (let i = 0; i < messages.length; i += size) yield messages.slice(i, i + size);
+}
+
+function context(syncId: string, resumePosition?: JsonObject, signal = new AbortController().signal): WriteContext {
+  return { logger, signal, syncId, ...(resumePosition ? { resumePosition } : {}) };
+}
+
+async function writeAll(config: JsonObject, catalog: ConfiguredAirbyteCatalog, messages: ProtocolMessage[], ctx: WriteContext): Promise<DestinationCommit[]> {
+  const commits: DestinationCommit[] = [];
+  for await (const commit of new PostgresDestination().write(config, catalog, batches(messages), ctx)) commits.push(commit);
+  return commits;
+}
+
+/** Rows 1..n with a state every `every` rows. */
+function numbered(streamName: string, n: number, every: number, data: (i: number) => Record<string, unknown> = (i) => ({ id: i, name: `n${i}` })): ProtocolMessage[] {
+  const out: ProtocolMessage[] = [];
+  for (let i = 1; i <= n; i++) {
+    out.push(record(streamName, data(i)));
+    if (i % every === 0) out.push(state(streamName, i));
+  }
+  return out;
+}
+
+const USERS = { id: { type: 'integer' }, name: { type: ['string', 'null'] } };
+
+describe('PostgreSQL destination', () => {
+  let db: TestDatabase;
+  let sql: Client;
+  let config: JsonObject;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('tributary_dpg');
+    sql = new Client({ connectionString: db.url });
+    await sql.connect();
+    config = configOf(db.url);
+  });
+
+  afterAll(async () => {
+    await sql?.end();
+    await db?.drop();
+  });
+
+  async function leftConnections(): Promise<number> {
+    const { rows } = await sql.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'tributary-destination-postgres'");
+    return rows[0].n as number;
+  }
+
+  const count = async (table: string) => Number((await sql.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
+
+  it('checks that it can create tables, and reports a bad database in words', async () => {
+    await expect(new PostgresDestination().check(config, { logger, signal: new AbortController().signal })).resolves.toEqual({ status: 'SUCCEEDED' });
+    const bad = await new PostgresDestination().check({ ...config, database: 'no_such_db_xyz' }, { logger, signal: new AbortController().signal });
+    expect(bad.status).toBe('FAILED');
+    expect(bad.message).toMatch(/does not exist/);
+    expect(await leftConnections()).toBe(0);
+  });
+
+  it('appends with metadata columns and commits at every state', async () => {
+    const catalog = { streams: [stream('append_users', 'append', USERS)] };
+    const commits = await writeAll(config, catalog, numbered('append_users', 250, 100), context('sync-a1'));
+    expect(commits.map((c) => c.position)).toEqual([{ sequence: 1 }, { sequence: 2 }, { sequence: 3 }]);
+    expect(commits.map((c) => c.stats.append_users?.records)).toEqual([100, 100, 50]);
+    const { rows } = await sql.query('SELECT id, name, _tributary_raw_id, _tributary_extracted_at, _tributary_sync_id, _tributary_deleted_at FROM raw.append_users ORDER BY id LIMIT 1');
+    expect(rows[0]).toEqual({ id: '1', name: 'n1', _tributary_raw_id: expect.stringMatching(/^[0-9a-f-]{36}$/), _tributary_extracted_at: new Date(1_700_000_000_000), _tributary_sync_id: 'sync-a1', _tributary_deleted_at: null });
+    await writeAll(config, catalog, numbered('append_users', 250, 100), context('sync-a2'));
+    expect(await count('raw.append_users')).toBe(500);
+    expect(await leftConnections()).toBe(0);
+  });
+
+  it('resumes exactly once when the platform lost the last commit (append)', async () => {
+    const catalog = { streams: [stream('resume_users', 'append', USERS)] };
+    const messages = numbered('resume_users', 500, 100);
+    // First attempt: dies after its 3rd commit, but the platform recorded only the 2nd.
+    const recorded: DestinationCommit[] = [];
+    for await (const commit of new PostgresDestination().write(config, catalog, batches(messages), context('sync-r'))) {
+      recorded.push(commit);
+      if (recorded.length === 3) break;
+    }
+    expect(await count('raw.resume_users')).toBe(300);
+    // Second attempt: resumes at commit 2, the source re-emits from row 201.
+    const rest = messages.slice(messages.findIndex((m) => m.type === 'STATE' && (m.state.stream?.stream_state as { n: number }).n === 200) + 1);
+    await writeAll(config, catalog, rest, context('sync-r', recorded[1]!.position));
+    const { rows } = await sql.query('SELECT count(*)::int AS n, count(DISTINCT id)::int AS d, min(id)::int AS lo, max(id)::int AS hi FROM raw.resume_users');
+    expect(rows[0]).toEqual({ n: 500, d: 500, lo: 1, hi: 500 });
+    expect(await leftConnections()).toBe(0);
+  });
+
+  it('overwrites atomically: readers see the old table until the new one is complete, also across a lost commit', async () => {
+    const catalog = { streams: [stream('ow_users', 'overwrite', USERS)] };
+    await writeAll(config, catalog, numbered('ow_users', 120, 50), context('sync-o1'));
+    expect(await count('raw.ow_users')).toBe(120);
+    let seen = -1;
+    const commits: DestinationCommit[] = [];
+    for await (const commit of new PostgresDestination().write(config, catalog, batches(numbered('ow_users', 300, 50, (i) => ({ id: i, name: 'new' }))), context('sync-o2'))) {
+      commits.push(commit);
+      if (commits.length === 3) seen = await count('raw.ow_users');
+    }
+    expect(seen).toBe(120);
+    expect(await count('raw.ow_users')).toBe(300);
+    // The final commit (the swap) was never recorded: resuming at commit 4 rebuilds the stage from the swapped table.
+    const messages = numbered('ow_users', 300, 50, (i) => ({ id: i, name: 'new' }));
+    const rest = messages.slice(messages.findIndex((m) => m.type === 'STATE' && (m.state.stream?.stream_state as { n: number }).n === 200) + 1);
+    await writeAll(config, catalog, rest, context('sync-o2', commits[3]!.position));
+    const { rows } = await sql.query("SELECT count(*)::int AS n, count(DISTINCT id)::int AS d, count(*) FILTER (WHERE name = 'new')::int AS fresh FROM raw.ow_users");
+    expect(rows[0]).toEqual({ n: 300, d: 300, fresh: 300 });
+    const leftovers = await sql.query("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'raw' AND tablename LIKE '_tributary_tmp_%'");
+    expect(leftovers.rows[0].n).toBe(0);
+  });
+
+  it('deduplicates on the primary key keeping the latest version by cursor, across batches and syncs', async () => {
+    const properties = { id: { type: 'integer' }, v: { type: 'string' }, updated: { type: 'integer' } };
+    const catalog = { streams: [stream('dd', 'append_dedup', properties, { primary_key: [['id']], cursor_field: ['updated'] })] };
+    const first = [record('dd', { id: 1, v: 'a', updated: 1 }), record('dd', { id: 2, v: 'a', updated: 1 }), record('dd', { id: 1, v: 'b', updated: 2 }), state('dd', 1), record('dd', { id: 1, v: 'old', updated: 0 }), record('dd', { id: 3, v: 'a', updated: 5 })];
+    for (let run = 0; run < 3; run++) await writeAll(config, catalog, first, context(`sync-d${run}`));
+    await writeAll(config, catalog, [record('dd', { id: 2, v: 'c', updated: 3 }), record('dd', { id: 2, v: 'd', updated: 3 })], context('sync-d9'));
+    const { rows } = await sql.query('SELECT id::int, v, updated::int FROM raw.dd ORDER BY id');
+    expect(rows).toEqual([
+      { id: 1, v: 'b', updated: 2 },
+      { id: 2, v: 'd', updated: 3 },
+      { id: 3, v: 'a', updated: 5 },
+    ]);
+  });
+
+  it('evolves the schema: adds columns and widens types without losing data', async () => {
+    const v1 = { id: { type: 'integer', format: 'int32' }, code: { type: 'string', maxLength: 3 }, amount: { type: 'string', format: 'decimal', precision: 5, scale: 2 } };
+    await writeAll(config, { streams: [stream('evo', 'append', v1)] }, [record('evo', { id: 1, code: 'abc', amount: '123.45' })], context('sync-e1'));
+    const v2 = { id: { type: 'integer' }, code: { type: 'string' }, amount: { type: 'string', format: 'decimal', precision: 12, scale: 4 }, extra: { type: 'boolean' } };
+    await writeAll(config, { streams: [stream('evo', 'append', v2)] }, [record('evo', { id: 2 ** 40, code: 'a much longer code', amount: '12345678.1234', extra: true })], context('sync-e2'));
+    const types = await sql.query("SELECT attname, format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = 'raw.evo'::regclass AND attnum > 0 AND attname IN ('id','code','amount','extra') ORDER BY attnum");
+    expect(types.rows).toEqual([
+      { attname: 'id', t: 'bigint' },
+      { attname: 'code', t: 'text' },
+      { attname: 'amount', t: 'numeric(12,4)' },
+      { attname: 'extra', t: 'boolean' },
+    ]);
+    const { rows } = await sql.query('SELECT id::text, code, amount::text, extra FROM raw.evo ORDER BY id');
+    expect(rows).toEqual([
+      { id: '1', code: 'abc', amount: '123.4500', extra: null },
+      { id: String(2 ** 40), code: 'a much longer code', amount: '12345678.1234', extra: true },
+    ]);
+  });
+
+  it('stores hostile, mixed-case, unicode and over-long names safely, and typed values exactly', async () => {
+    const long = 'column_with_a_really_long_name_that_goes_on_and_on_beyond_sixty_three_bytes';
+    const properties = {
+      'a"; drop table x; --': { type: 'string' },
+      MixedCase: { type: 'integer' },
+      'prénom_名前': { type: 'string' },
+      [long]: { type: 'string' },
+      payload: { type: 'object' },
+      blob: { type: 'string', contentEncoding: 'base64' },
+      tags: { type: 'array', items: { type: 'string' } },
+      at: { type: 'string', format: 'date-time' },
+      price: { type: 'string', format: 'decimal' },
+    };
+    const name = 'Evil"Table; DROP SCHEMA raw; --';
+    const data = { 'a"; drop table x; --': 'x\ty\nz\\', MixedCase: 7, 'prénom_名前': 'Zoë', [long]: 'long', payload: { k: [1, 'two', null] }, blob: Buffer.from([0, 1, 254]).toString('base64'), tags: ['a', 'b,c', 'd"e', null], at: '2024-02-29T12:34:56.789123Z', price: '12345678901234567890.123456789' };
+    await writeAll(config, { streams: [stream(name, 'append', properties, {}, 'MixedSchema')] }, [record(name, data, 'MixedSchema')], context('sync-h'));
+    const { rows } = await sql.query(`SELECT * FROM "MixedSchema"."Evil""Table; DROP SCHEMA raw; --"`);
+    expect(rows).toHaveLength(1);
+    const row = rows[0];
+    expect(row['a"; drop table x; --']).toBe('x\ty\nz\\');
+    expect(row.MixedCase).toBe('7');
+    expect(row['prénom_名前']).toBe('Zoë');
+    const longColumn = Object.keys(row).find((k) => k.startsWith('column_with_a_really'))!;
+    expect(Buffer.byteLength(longColumn)).toBeLessThanOrEqual(63);
+    expect(row[longColumn]).toBe('long');
+    expect(row.payload).toEqual({ k: [1, 'two', null] });
+    expect([...(row.blob as Buffer)]).toEqual([0, 1, 254]);
+    expect(row.tags).toEqual(['a', 'b,c', 'd"e', null]);
+    const exact = await sql.query(`SELECT price::text, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS at FROM "MixedSchema"."Evil""Table; DROP SCHEMA raw; --"`);
+    expect(exact.rows[0]).toEqual({ price: '12345678901234567890.123456789', at: '2024-02-29T12:34:56.789123' });
+    expect((await sql.query("SELECT to_regclass('raw.append_users') IS NOT NULL AS ok")).rows[0].ok).toBe(true);
+  });
+
+  it('releases its connection when the input fails or the write is aborted', async () => {
+    const catalog = { streams: [stream('fail_users', 'append', USERS)] };
+    async function* failing(): AsyncGenerator<MessageBatch> {
+      yield [record('fail_users', { id: 1, name: 'x' })];
+      throw new Error('source exploded');
+    }
+    await expect(
+      (async () => {
+        for await (const _ of new PostgresDestination().write(config, catalog, failing(), context('sync-f'))) void _;
+      })(),
+    ).rejects.toThrow('source exploded');
+    expect(await leftConnections()).toBe(0);
+
+    const controller = new AbortController();
+    async function* slow(): AsyncGenerator<MessageBatch> {
+      yield [record('fail_users', { id: 1, name: 'x' })];
+      controller.abort(new Error('cancelled'));
+      yield [record('fail_users', { id: 2, name: 'y' })];
+    }
+    await expect(
+      (async () => {
+        for await (const _ of new PostgresDestination().write(config, catalog, slow(), context('sync-g', undefined, controller.signal))) void _;
+      })(),
+    ).rejects.toThrow();
+    expect(await leftConnections()).toBe(0);
+    expect(await count('raw.fail_users')).toBe(0);
+
+    // A value that does not fit its column: a system error naming the stream, nothing half-written.
+    await expect(writeAll(config, catalog, [record('fail_users', { id: 'not a number', name: 'x' })], context('sync-h2'))).rejects.toThrow(/fail_users/);
+    expect(await leftConnections()).toBe(0);
+  });
+});

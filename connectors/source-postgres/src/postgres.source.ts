@@ -1,0 +1,251 @@
+// The PostgreSQL source: check, discover and read. Every stream is read inside one REPEATABLE READ,
+// READ ONLY transaction (one snapshot) with COPY ... TO STDOUT, a chunk at a time, so a table is
+// never held in memory:
+// - full refresh of a table: consecutive block (ctid) ranges, a STATE after each (resumable);
+//   large tables optionally split into partitions read in parallel under an exported snapshot;
+// - full refresh of a view: one COPY, one STATE at the end;
+// - incremental: ordered by the cursor, a STATE only where the cursor value changes, and the
+//   number of rows at the last value kept in the state so that the next sync re-reads that value
+//   when new rows have joined it (nothing is missed at the boundary).
+import type { Client } from 'pg';
+import { ConfigError, type ConnectorContext, type MessageBatch, type Source } from '@tributary/connector-sdk';
+import {
+  type AirbyteCatalog,
+  type AirbyteStream,
+  type ConfiguredAirbyteCatalog,
+  type ConfiguredAirbyteStream,
+  type ConnectionStatus,
+  type JsonObject,
+  type ProtocolMessage,
+  type StateMessage,
+  type StreamDescriptor,
+  streamKey,
+  type StreamStatus,
+} from '@tributary/protocol';
+import { parseSourceConfig, type PostgresSourceConfig } from './postgres.config';
+import { postgresError } from './postgres.errors';
+import { closeClient, copyRows, openClient } from './postgres.session';
+import { findRelation, loadRelations, type PgRelation } from './pg-catalog.query';
+import { columnConverter, columnSchema, type PgColumn } from './pg-type.mapping';
+import { readPartitioned } from './partitioned.read';
+import { BATCH_SIZE, BatchBuilder, type FullRefreshState, type IncrementalState, stateMessage, type StreamReader } from './stream.reader';
+import { blockRangeQuery, incrementalQuery, quoteIdentifier, quoteLiteral, selectList, tableName } from './read.sql';
+
+const CURSOR_NAMES = ['updated_at', 'modified_at', 'last_modified', 'updated', 'last_updated', 'changed_at', 'created_at', 'id'];
+const CURSOR_TYPES = new Set(['int2', 'int4', 'int8', 'numeric', 'date', 'timestamp', 'timestamptz', 'float4', 'float8']);
+
+export class PostgresSource implements Source<JsonObject> {
+  async check(config: JsonObject, context: ConnectorContext): Promise<ConnectionStatus> {
+    let parsed: PostgresSourceConfig;
+    try {
+      parsed = parseSourceConfig(config);
+    } catch (error) {
+      return { status: 'FAILED', message: (error as Error).message };
+    }
+    let client: Client | undefined;
+    try {
+      client = await openClient(parsed, context);
+      const { rows } = await client.query<{ schema: string; usable: boolean }>(
+        "SELECT s AS schema, (n.oid IS NOT NULL AND has_schema_privilege(n.oid, 'USAGE')) AS usable FROM unnest($1::text[]) AS s LEFT JOIN pg_namespace n ON n.nspname = s",
+        [parsed.schemas],
+      );
+      const unusable = rows.filter((r) => !r.usable).map((r) => r.schema);
+      if (unusable.length > 0) return { status: 'FAILED', message: `The role "${parsed.username}" cannot use schema ${unusable.map((s) => `"${s}"`).join(', ')} (missing, or no USAGE privilege).` };
+      const relations = await loadRelations(client, parsed.schemas);
+      if (relations.length === 0) return { status: 'FAILED', message: `The role "${parsed.username}" can read no table or view in ${parsed.schemas.map((s) => `"${s}"`).join(', ')}: grant SELECT on the tables to sync.` };
+      return { status: 'SUCCEEDED' };
+    } catch (error) {
+      return { status: 'FAILED', message: postgresError(error, 'checking the connection').message };
+    } finally {
+      if (client) await closeClient(client);
+    }
+  }
+
+  async discover(config: JsonObject, context: ConnectorContext): Promise<AirbyteCatalog> {
+    const parsed = parseSourceConfig(config);
+    const client = await openClient(parsed, context);
+    try {
+      const relations = await loadRelations(client, parsed.schemas).catch((error: unknown) => {
+        throw postgresError(error, 'discovering tables');
+      });
+      return { streams: relations.map(streamOf) };
+    } finally {
+      await closeClient(client);
+    }
+  }
+
+  async *read(config: JsonObject, catalog: ConfiguredAirbyteCatalog, state: StateMessage[], context: ConnectorContext): AsyncGenerator<MessageBatch> {
+    const parsed = parseSourceConfig(config);
+    const client = await openClient(parsed, context);
+    // Cancelling closes the connection: a COPY in flight fails at once instead of running on.
+    const onAbort = () => void closeClient(client);
+    context.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      for (const configured of catalog.streams) {
+        context.signal.throwIfAborted();
+        yield* readStream(client, parsed, configured, findState(state, configured.stream), context);
+      }
+    } finally {
+      context.signal.removeEventListener('abort', onAbort);
+      await closeClient(client);
+    }
+  }
+}
+
+function streamOf(relation: PgRelation): AirbyteStream {
+  const properties = Object.fromEntries(relation.columns.map((c) => [c.name, columnSchema(c)]));
+  const cursor = defaultCursor(relation.columns);
+  return {
+    name: relation.name,
+    namespace: relation.schema,
+    json_schema: { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties },
+    supported_sync_modes: ['full_refresh', 'incremental'],
+    source_defined_cursor: false,
+    ...(cursor ? { default_cursor_field: [cursor] } : {}),
+    ...(relation.primaryKey.length ? { source_defined_primary_key: relation.primaryKey.map((c) => [c]) } : {}),
+    is_resumable: relation.kind === 'r' || relation.kind === 'm',
+  };
+}
+
+/** The first column with a conventional cursor name and an orderable type. */
+function defaultCursor(columns: PgColumn[]): string | undefined {
+  for (const name of CURSOR_NAMES) {
+    const column = columns.find((c) => c.name === name && CURSOR_TYPES.has(c.typeName));
+    if (column) return column.name;
+  }
+  return undefined;
+}
+
+function findState(states: StateMessage[], stream: StreamDescriptor): JsonObject | undefined {
+  const key = streamKey(stream);
+  for (const message of states) {
+    const descriptor = message.state.stream?.stream_descriptor;
+    if (descriptor && streamKey(descriptor) === key) return message.state.stream?.stream_state;
+  }
+  return undefined;
+}
+
+function statusMessage(stream: StreamDescriptor, status: StreamStatus): ProtocolMessage {
+  return { type: 'TRACE', trace: { type: 'STREAM_STATUS', emitted_at: Date.now(), stream_status: { stream_descriptor: stream, status } } };
+}
+
+async function streamReader(client: Client, configured: ConfiguredAirbyteStream, context: ConnectorContext): Promise<StreamReader> {
+  const { name, namespace } = configured.stream;
+  const descriptor: StreamDescriptor = namespace ? { name, namespace } : { name };
+  const key = streamKey(descriptor);
+  if (!namespace) throw new ConfigError(`Stream "${key}" has no namespace (schema): discover the source again.`);
+  const oid = await findRelation(client, namespace, name);
+  const relation = oid === undefined ? undefined : (await loadRelations(client, [namespace], oid))[0];
+  if (!relation) throw new ConfigError(`Table "${key}" does not exist or cannot be read by this role: discover the source again, or grant SELECT.`);
+  const wanted = Object.keys((configured.stream.json_schema.properties ?? {}) as JsonObject);
+  const byName = new Map(relation.columns.map((c) => [c.name, c]));
+  const missing = wanted.filter((c) => !byName.has(c));
+  if (missing.length) context.logger.warn(`columns ${missing.map((c) => `"${c}"`).join(', ')} of "${key}" no longer exist; they are not read`);
+  const columns = wanted.filter((c) => byName.has(c)).map((c) => byName.get(c)!);
+  if (columns.length === 0) throw new ConfigError(`No selected column of "${key}" exists any more: discover the source again.`);
+  return { descriptor, relation, columns, converters: columns.map(columnConverter), select: selectList(columns), table: tableName(relation) };
+}
+
+async function* readStream(client: Client, config: PostgresSourceConfig, configured: ConfiguredAirbyteStream, state: JsonObject | undefined, context: ConnectorContext): AsyncGenerator<MessageBatch> {
+  const reader = await streamReader(client, configured, context);
+  const key = streamKey(reader.descriptor);
+  yield [
+    statusMessage(reader.descriptor, 'STARTED'),
+    ...(reader.relation.estimatedRows > 0
+      ? [{ type: 'TRACE' as const, trace: { type: 'ESTIMATE' as const, emitted_at: Date.now(), estimate: { name: reader.descriptor.name, namespace: reader.descriptor.namespace, type: 'STREAM' as const, row_estimate: Math.round(reader.relation.estimatedRows) } } }]
+      : []),
+  ];
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  try {
+    if (configured.sync_mode === 'incremental') {
+      yield* readIncremental(client, config, configured, reader, state);
+    } else if (reader.relation.kind === 'r' || reader.relation.kind === 'm') {
+      yield* readBlocks(client, config, reader, state as FullRefreshState | undefined, context);
+    } else {
+      const batch = new BatchBuilder(reader);
+      for await (const rows of copyRows(client, `SELECT ${reader.select} FROM ${reader.table}`, `reading "${key}"`)) {
+        batch.records(rows);
+        if (batch.size >= BATCH_SIZE) yield batch.take();
+      }
+      batch.push(stateMessage(reader.descriptor, { complete: true }));
+      yield batch.take();
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    throw postgresError(error, `reading "${key}"`);
+  }
+  yield [statusMessage(reader.descriptor, 'COMPLETE')];
+}
+
+/** Full refresh of a table by block ranges: each range is one COPY followed by a STATE. */
+async function* readBlocks(client: Client, config: PostgresSourceConfig, reader: StreamReader, state: FullRefreshState | undefined, context: ConnectorContext): AsyncGenerator<MessageBatch> {
+  if (state?.complete) {
+    yield [stateMessage(reader.descriptor, { complete: true })];
+    return;
+  }
+  const { rows } = await client.query<{ pages: string; bytes: string }>(
+    "SELECT (pg_relation_size($1::oid) / current_setting('block_size')::int)::bigint AS pages, pg_relation_size($1::oid) AS bytes",
+    [reader.relation.oid],
+  );
+  const pages = Number(rows[0]!.pages);
+  const rowsPerPage = reader.relation.estimatedRows > 0 && pages > 0 ? Math.max(1, reader.relation.estimatedRows / pages) : 50;
+  const chunkPages = Math.max(1, Math.floor(config.checkpoint_rows / rowsPerPage));
+  const key = streamKey(reader.descriptor);
+  if (config.max_partitions > 1 && (Number(rows[0]!.bytes) >= config.partition_min_mb * 1024 * 1024 || state?.partitions)) {
+    yield* readPartitioned(client, config, reader, state, pages, chunkPages, context);
+    return;
+  }
+  const batch = new BatchBuilder(reader);
+  for (let from = state?.next_block ?? 0; from < pages; from += chunkPages) {
+    const to = Math.min(from + chunkPages, pages);
+    for await (const chunk of copyRows(client, blockRangeQuery(reader, from, to), `reading "${key}"`)) {
+      batch.records(chunk);
+      if (batch.size >= BATCH_SIZE) yield batch.take();
+    }
+    batch.push(stateMessage(reader.descriptor, { next_block: to }));
+    yield batch.take();
+  }
+  yield [stateMessage(reader.descriptor, { complete: true })];
+}
+
+async function* readIncremental(client: Client, config: PostgresSourceConfig, configured: ConfiguredAirbyteStream, reader: StreamReader, state: JsonObject | undefined): AsyncGenerator<MessageBatch> {
+  const key = streamKey(reader.descriptor);
+  const cursorName = configured.cursor_field?.[0];
+  const cursorIndex = reader.columns.findIndex((c) => c.name === cursorName);
+  if (!cursorName || cursorIndex < 0) throw new ConfigError(`The cursor field of "${key}" (${cursorName ?? 'none'}) is not a column of the table.`);
+  const cursorColumn = reader.columns[cursorIndex]!;
+  const prior = state && Array.isArray(state.cursor_field) && state.cursor_field[0] === cursorName && typeof state.cursor === 'string' ? (state as unknown as IncrementalState) : undefined;
+  let inclusive = false;
+  if (prior) {
+    // Rows may have joined the last value since it was read: then read that value again.
+    const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${reader.table} WHERE ${quoteIdentifier(cursorName)} = ${quoteLiteral(prior.cursor)}::${cursorColumn.sqlType}`);
+    inclusive = Number(rows[0]!.n) !== prior.cursor_record_count;
+  }
+  const query = incrementalQuery(reader, cursorColumn, prior ? { value: prior.cursor, inclusive } : undefined);
+  const batch = new BatchBuilder(reader);
+  let last: string | null = null;
+  let lastCount = 0;
+  let sinceCheckpoint = 0;
+  const emittedAtOf = () => Date.now();
+  for await (const rows of copyRows(client, query, `reading "${key}"`)) {
+    const emittedAt = emittedAtOf();
+    for (const row of rows) {
+      const value = row[cursorIndex] ?? null;
+      if (value !== last) {
+        if (last !== null && sinceCheckpoint >= config.checkpoint_rows) {
+          batch.push(stateMessage(reader.descriptor, { cursor_field: [cursorName], cursor: last, cursor_record_count: lastCount }));
+          sinceCheckpoint = 0;
+        }
+        last = value;
+        lastCount = 0;
+      }
+      lastCount++;
+      sinceCheckpoint++;
+      batch.push(batch.record(row, reader.columns, reader.converters, reader.descriptor, emittedAt));
+    }
+    if (batch.size >= BATCH_SIZE) yield batch.take();
+  }
+  const final: JsonObject | undefined = last !== null ? { cursor_field: [cursorName], cursor: last, cursor_record_count: lastCount } : (prior as unknown as JsonObject | undefined);
+  if (final) batch.push(stateMessage(reader.descriptor, final));
+  if (batch.size > 0) yield batch.take();
+}
