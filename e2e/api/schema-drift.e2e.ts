@@ -1,40 +1,23 @@
 // Schema drift against a real PostgreSQL source: between two syncs a table gains a column (and its
 // schema gains a table), or loses its cursor; every policy value is driven through the API and its
 // effect checked in the destination files, the connection and the change log.
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { createTestDatabase, startStack, type Stack, type TestDatabase } from '../../tools/testing';
+import { readJsonl, runJob as runSharedJob } from '../support/jobs';
 
 type Body = Record<string, unknown>;
-interface Job {
-  id: string;
-  status: string;
-  failure: { type: string; message: string } | null;
-}
 
 let stack: Stack;
 let database: TestDatabase;
 let sql: Client;
 let counter = 0;
 
-async function runJob(connectionId: string): Promise<Job> {
-  const trigger = await stack.request('POST', `/connections/${connectionId}/jobs`, { type: 'sync' });
-  expect(trigger.status).toBe(202);
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const { body } = await stack.request('GET', `/jobs/${trigger.body.id}`);
-    if (['succeeded', 'failed', 'cancelled'].includes(body.status as string)) return body as unknown as Job;
-    if (Date.now() > deadline) throw new Error(`job ${String(trigger.body.id)} did not finish: ${JSON.stringify(body)}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
+function rows(outDir: string, schema: string, table: string, jobId: string): Body[] {
+  return readJsonl(join(outDir, schema, table, `${jobId}.jsonl`));
 }
 
-function rows(outDir: string, schema: string, table: string, jobId: string): Body[] {
-  const file = join(outDir, schema, table, `${jobId}.jsonl`);
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Body);
-}
+const runJob = (connectionId: string) => runSharedJob(stack, connectionId);
 
 /** A schema of its own with an `items` table, a source limited to it, files, and a connection. */
 async function setUp(policy: { nonBreaking: string; breaking: string }, stream: Body = { syncMode: 'full_refresh_append' }) {

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startStack, type Stack } from '../../tools/testing/stack';
+import { runJob } from '../support/jobs';
 
 describe('stream settings', () => {
   let stack: Stack;
@@ -22,14 +23,9 @@ describe('stream settings', () => {
   });
 
   async function syncOnce(connectionId: string): Promise<string> {
-    const trigger = await stack.request('POST', `/connections/${connectionId}/jobs`, { type: 'sync' });
-    expect(trigger.status).toBe(202);
-    for (;;) {
-      const { body } = await stack.request('GET', `/jobs/${trigger.body.id}`);
-      if (body.status === 'succeeded') return body.id as string;
-      if (body.status === 'failed' || body.status === 'cancelled') throw new Error(JSON.stringify(body));
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    const job = await runJob(stack, connectionId);
+    expect(job.status).toBe('succeeded');
+    return job.id;
   }
 
   it('syncs only the selected columns, under the prefixed stream name and the custom namespace', async () => {

@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { startStack, type Stack } from '../../tools/testing/stack';
+import { runJob as runSharedJob } from '../support/jobs';
 
 const SECRET = 'whsec_e2e_0123456789abcdef';
 
@@ -62,15 +63,7 @@ describe('webhooks', () => {
     }
   }
 
-  async function runJob(connectionId: string): Promise<{ id: string; status: string }> {
-    const trigger = await stack.request('POST', `/connections/${connectionId}/jobs`, { type: 'sync' });
-    expect(trigger.status).toBe(202);
-    for (;;) {
-      const { body } = await stack.request('GET', `/jobs/${trigger.body.id}`);
-      if (['succeeded', 'failed', 'cancelled'].includes(body.status as string)) return body as { id: string; status: string };
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
+  const runJob = (connectionId: string) => runSharedJob(stack, connectionId);
 
   it('delivers signed events, retries a failed delivery, and never shows the secret', async () => {
     const hook = await stack.request('POST', '/webhooks', { url: receiverUrl, secret: SECRET });

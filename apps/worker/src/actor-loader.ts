@@ -1,7 +1,8 @@
 // Loads a configured source or destination with everything needed to run it: its definition from
 // the registry, its implementation, and its config with secrets opened (and registered for redaction).
-// Executable connectors defined through the API (origin custom) live in the metadata store, not in
-// a package: they are added to the registry the first time an actor needs one.
+// Connectors defined through the API (origin custom: executables, declarative manifests) live in
+// the metadata store, not in a package: they are added to the registry the first time an actor
+// needs one, and again whenever the definition changed since (a manifest published anew).
 import type { DataSource } from 'typeorm';
 import { ConfigError, type ConnectorImplementation, type ConnectorRegistry, type Destination, type RegisteredConnector, type Source } from '@tributary/connector-sdk';
 import { ActorEntity, ConnectorDefinitionEntity, type SecretCipher } from '@tributary/persistence';
@@ -26,7 +27,8 @@ export class ActorLoader {
   async load<K extends ConnectorKind>(kind: K, actorId: string): Promise<LoadedActor<K>> {
     const actor = await this.dataSource.getRepository(ActorEntity).findOne({ where: { id: actorId, kind } });
     if (!actor) throw new ConfigError(`${kind} ${actorId} no longer exists`);
-    const registered = this.registry.get(actor.definitionId) ?? (await this.registerCustomExecutable(actor.definitionId));
+    const known = this.registry.get(actor.definitionId);
+    const registered = known && known.origin !== 'custom' ? known : ((await this.registerCustom(actor.definitionId)) ?? known);
     if (!registered) {
       throw new ConfigError(`connector "${actor.definitionId}" of ${kind} "${actor.name}" is not installed on this worker`);
     }
@@ -41,10 +43,19 @@ export class ActorLoader {
     };
   }
 
-  private async registerCustomExecutable(definitionId: string): Promise<RegisteredConnector | undefined> {
+  /** Version (update time) of each custom definition as registered, to notice a newer one. */
+  private readonly customVersions = new Map<string, number>();
+
+  private async registerCustom(definitionId: string): Promise<RegisteredConnector | undefined> {
     const definition = await this.dataSource.getRepository(ConnectorDefinitionEntity).findOne({ where: { id: definitionId } });
-    if (!definition?.executable) return undefined;
-    const { id, name, kind, version, spec } = definition;
-    return this.registry.registerExecutable({ id, name, kind, version, spec }, definition.executable);
+    if (!definition || (!definition.executable && !definition.manifest)) return undefined;
+    const version = definition.updatedAt.getTime();
+    const current = this.registry.get(definitionId);
+    if (current && this.customVersions.get(definitionId) === version) return current;
+    const { id, name, kind, spec } = definition;
+    const manifest = { id, name, kind, version: definition.version, spec };
+    const registered = definition.manifest ? this.registry.registerDeclarative(manifest, definition.manifest) : this.registry.registerExecutable(manifest, definition.executable!);
+    this.customVersions.set(definitionId, version);
+    return registered;
   }
 }

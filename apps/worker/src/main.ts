@@ -7,6 +7,7 @@ import { ConnectorRegistry, JsonLogger } from '@tributary/connector-sdk';
 import { createDataSource, JobRepository, resolveSecretCipher, SchemaDriftRepository } from '@tributary/persistence';
 import { ActorLoader } from './actor-loader';
 import { createConnectorActivities } from './activities/connector.activities';
+import { createDeclarativeActivities } from './activities/declarative.activities';
 import { WORKFLOWS_PATH } from '@tributary/workflows';
 import { createSyncActivities } from './activities/sync.activities';
 import { createWebhookActivities } from './activities/webhook.activities';
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
       ...createSyncActivities({ dataSource, jobs, drift: new SchemaDriftRepository(dataSource), actors, registry, logger, autoPauseAfterFailures: config.autoPauseAfterFailures }),
       ...createConnectorActivities({ dataSource, actors, logger }),
       ...createWebhookActivities({ dataSource, cipher, logger }),
+      ...createDeclarativeActivities({ dataSource, cipher, logger }),
     },
     maxConcurrentActivityTaskExecutions: config.maxConcurrentSyncs * 2,
     shutdownGraceTime: '10 seconds',

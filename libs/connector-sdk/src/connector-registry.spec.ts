@@ -251,4 +251,29 @@ describe('ConnectorRegistry', () => {
     expect(() => registry.registerExecutable({ ...manifest, id: 'source-alpha' }, { command: 'x' })).toThrow('connector id "source-alpha" is already registered');
     expect(() => registry.registerExecutable({ ...manifest, id: 'source-custom-2' }, { command: '' })).toThrow('"command" must be a non-empty string');
   });
+
+  it('registers declarative manifests as custom sources run by the runner with the manifest bound', async () => {
+    const runnerRoot = join(root, 'runner-connectors');
+    writePackage(join(runnerRoot, 'source-declarative'), {
+      manifest: { id: 'source-declarative', name: 'Declarative', kind: 'source', spec: spec() },
+      files: { 'index.js': `exports.connector = { kind: 'source', create: () => ({ check: async (config) => ({ status: 'SUCCEEDED', message: JSON.stringify(config) }) }) };` },
+    });
+    const withRunner = ConnectorRegistry.load({ connectorDirectories: [runnerRoot] });
+    const manifest = { id: 'acme-crm', name: 'Acme', kind: 'source' as const, version: '1', spec: spec() as unknown as ConnectorManifest['spec'] };
+    withRunner.registerDeclarative(manifest, { version: '1', streams: [] });
+    expect(withRunner.get('acme-crm')).toMatchObject({ origin: 'custom', declarative: { runner: 'source-declarative' } });
+    const context = { logger: { debug() {}, info() {}, warn() {}, error() {} }, signal: new AbortController().signal };
+    const run = async () => {
+      const implementation = await withRunner.implementation('acme-crm');
+      return implementation.kind === 'source' ? implementation.create().check({ token: 't' }, context) : undefined;
+    };
+    await expect(run()).resolves.toEqual({ status: 'SUCCEEDED', message: JSON.stringify({ manifest: { version: '1', streams: [] }, config: { token: 't' } }) });
+    // A new version replaces the bound manifest.
+    withRunner.registerDeclarative(manifest, { version: '1', streams: [{ name: 'x' }] });
+    await expect(run()).resolves.toMatchObject({ message: expect.stringContaining('"name":"x"') });
+    expect(() => withRunner.registerDeclarative({ ...manifest, id: 'source-declarative' }, {})).toThrow('is already registered');
+    await expect(registry.implementation('source-custom-declarative').catch((e: Error) => e.message)).resolves.toContain('unknown connector');
+    registry.registerDeclarative({ ...manifest, id: 'source-custom-declarative' }, {});
+    await expect(registry.implementation('source-custom-declarative')).rejects.toThrow('needs the source-declarative connector to run its manifest');
+  });
 });

@@ -3,12 +3,13 @@
 // code, and loads an implementation only when a sync needs it. A broken plugin is reported and
 // skipped; the others keep working. A manifest with an `executable` ({ command, args }) instead of
 // a JavaScript entry registers an out-of-process connector; definitions created through the API
-// are added with `registerExecutable`.
+// are added with `registerExecutable`, or — for declarative manifests — with `registerDeclarative`,
+// which runs the manifest with the source-declarative connector, the manifest bound to it.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { assertValidSchema, type ConnectorKind, type ConnectorManifest } from '@tributary/protocol';
-import type { ConnectorImplementation } from './connector';
+import { assertValidSchema, type ConnectorKind, type ConnectorManifest, type JsonObject } from '@tributary/protocol';
+import type { ConnectorImplementation, Source } from './connector';
 import { assertExecutableDefinition, type ExecutableDefinition } from './process/executable.definition';
 import { executableImplementation } from './process/executable.implementation';
 
@@ -23,7 +24,12 @@ export interface RegisteredConnector {
   origin: 'builtin' | 'plugin' | 'custom';
   /** Set for out-of-process connectors: the program speaking the protocol on stdio. */
   executable?: ExecutableDefinition;
+  /** Set for definitions made of a declarative manifest: run by the `runner` connector with the manifest bound. */
+  declarative?: { manifest: JsonObject; runner: string };
 }
+
+/** The connector that runs declarative manifests. */
+export const DECLARATIVE_RUNNER_ID = 'source-declarative';
 
 export interface RegistryProblem {
   /** The directory or package name that could not be registered. */
@@ -90,13 +96,36 @@ export class ConnectorRegistry {
     return registered;
   }
 
+  /**
+   * Adds a source defined by a declarative manifest (through the API): it runs on the
+   * source-declarative connector with the manifest bound, so its config is only what the
+   * manifest's spec asks for. Re-registering an id replaces the manifest (a new version).
+   */
+  registerDeclarative(manifest: ConnectorManifest, declarativeManifest: JsonObject, runner: string = DECLARATIVE_RUNNER_ID): RegisteredConnector {
+    if (manifest.kind !== 'source') throw new Error(`a declarative manifest defines a source, not a ${manifest.kind}`);
+    const existing = this.byId.get(manifest.id);
+    if (existing && existing.origin !== 'custom') throw new Error(`connector id "${manifest.id}" is already registered from ${existing.directory}`);
+    const registered: RegisteredConnector = { manifest, directory: '', origin: 'custom', declarative: { manifest: declarativeManifest, runner } };
+    this.byId.set(manifest.id, registered);
+    this.loaded.delete(manifest.id);
+    return registered;
+  }
+
   /** Loads (once) and returns the connector's implementation; throws with the cause in words. */
   implementation(id: string): Promise<ConnectorImplementation> {
     const connector = this.byId.get(id);
     if (!connector) return Promise.reject(new Error(`unknown connector "${id}"`));
     let pending = this.loaded.get(id);
     if (!pending) {
-      pending = loadImplementation(connector);
+      const declarative = connector.declarative;
+      pending = declarative
+        ? this.implementation(declarative.runner).then(
+            (runner) => bindManifest(runner, declarative.manifest),
+            (error: unknown) => {
+              throw new Error(`connector "${id}" needs the ${declarative.runner} connector to run its manifest: ${(error as Error).message}`);
+            },
+          )
+        : loadImplementation(connector);
       this.loaded.set(id, pending);
     }
     return pending;
@@ -160,6 +189,23 @@ function readManifest(directory: string): { manifest: ConnectorManifest; executa
     spec,
   };
   return { manifest, executable };
+}
+
+/** A declarative runner with one manifest bound: its config becomes `{ manifest, config }`. */
+function bindManifest(runner: ConnectorImplementation, manifest: JsonObject): ConnectorImplementation {
+  if (runner.kind !== 'source') throw new Error('the declarative runner must be a source');
+  return {
+    kind: 'source',
+    create(): Source<JsonObject> {
+      const source = runner.create();
+      const bound = (config: JsonObject): JsonObject => ({ manifest, config });
+      return {
+        check: (config, context) => source.check(bound(config), context),
+        discover: (config, context) => source.discover(bound(config), context),
+        read: (config, catalog, state, context) => source.read(bound(config), catalog, state, context),
+      };
+    },
+  };
 }
 
 async function loadImplementation(connector: RegisteredConnector): Promise<ConnectorImplementation> {

@@ -4,6 +4,7 @@
 import type {
   AirbyteCatalog,
   ConfiguredAirbyteCatalog,
+  ConfiguredAirbyteStream,
   ConnectionStatus,
   JsonObject,
   ProtocolMessage,
@@ -63,6 +64,12 @@ export interface Destination<TConfig = JsonObject> {
    * yields a final commit (possibly without states) once all input is durable.
    */
   write(config: TConfig, catalog: ConfiguredAirbyteCatalog, input: AsyncIterable<MessageBatch>, context: WriteContext): AsyncIterable<DestinationCommit>;
+  /**
+   * Removes everything this destination holds for these streams (data, generations, its own
+   * checkpoint bookkeeping) so the next sync starts from nothing. Optional: without it a
+   * connection cannot run clear jobs.
+   */
+  clear?(config: TConfig, streams: ConfiguredAirbyteStream[], context: ConnectorContext): Promise<void>;
 }
 
 /** What a connector package's entry module exports as `connector`. */

@@ -10,12 +10,17 @@ const TABLES = [
   'api_tokens',
   'attempts',
   'connections',
+  'connector_builder_test_reads',
   'connector_definitions',
   'job_logs',
   'jobs',
+  'quarantined_records',
+  'schema_changes',
   'stream_states',
   'stream_stats',
   'sync_checkpoints',
+  'webhook_deliveries',
+  'webhooks',
 ];
 
 /**
@@ -77,14 +82,17 @@ describe('migrations', () => {
     expect(await migrate(dataSource)).toEqual([]);
   });
 
-  it('revert drops the tables and migrate recreates them', async () => {
+  it('reverts every migration, newest first, down to an empty database, and migrate recreates it all', async () => {
     await migrate(dataSource);
-    await revertLastMigration(dataSource);
+    for (let remaining = MIGRATIONS.length; remaining > 0; remaining--) {
+      await revertLastMigration(dataSource);
+      const applied = (await dataSource.query(`SELECT name FROM typeorm_migrations ORDER BY id`)) as { name: string }[];
+      expect(applied.map((m) => m.name)).toEqual(MIGRATIONS.slice(0, remaining - 1).map((m) => m.name));
+    }
     expect(await tables()).toEqual([]);
     expect(await indexes()).toEqual([]);
-    expect(await dataSource.query(`SELECT name FROM typeorm_migrations`)).toEqual([]);
 
-    expect(await migrate(dataSource)).toEqual(['InitialSchema1763700000000']);
+    expect(await migrate(dataSource)).toEqual(MIGRATIONS.map((m) => m.name));
     expect(await tables()).toEqual(TABLES);
     expect(await indexes()).toEqual(['jobs_one_active_per_connection']);
   });

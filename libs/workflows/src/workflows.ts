@@ -131,3 +131,5 @@ function failureOutcome(error: unknown): JobOutcome {
   if (type === SYSTEM_ERROR_TYPE) return { status: 'failed', failureType: 'system_error', message };
   return { status: 'failed', failureType: 'system_error', message };
 }
+
+export { testDeclarativeStreamWorkflow } from './declarative.workflows';

@@ -16,17 +16,17 @@ class StreamRefDto {
   namespace?: string;
 }
 
-export const TRIGGERABLE_JOB_TYPES = ['sync', 'refresh', 'replay'] as const;
+export const TRIGGERABLE_JOB_TYPES = ['sync', 'refresh', 'clear', 'replay'] as const;
 
 export class TriggerJobDto {
   @ApiProperty({
     enum: TRIGGERABLE_JOB_TYPES,
-    description: 'sync continues from the saved state; refresh re-reads the given streams (or all) from scratch and replaces their data; replay sends the quarantined rows through the current data contracts again.',
+    description: 'sync continues from the saved state; refresh re-reads the given streams (or all) from scratch and replaces their data; clear removes the data and state of the streams from the destination; replay sends the quarantined rows through the current data contracts again.',
   })
   @IsIn(TRIGGERABLE_JOB_TYPES, { message: `must be one of ${TRIGGERABLE_JOB_TYPES.join(', ')}` })
   type!: (typeof TRIGGERABLE_JOB_TYPES)[number];
 
-  @ApiPropertyOptional({ type: [StreamRefDto], description: 'With refresh or replay: the streams concerned; default all selected.' })
+  @ApiPropertyOptional({ type: [StreamRefDto], description: 'With refresh, clear or replay: the streams concerned; default all selected.' })
   @IsOptional()
   @IsArray()
   @ValidateNested({ each: true })

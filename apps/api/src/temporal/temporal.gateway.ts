@@ -17,6 +17,9 @@ import {
   type DiscoverResult,
   type DiscoverWorkflowInput,
   type SyncWorkflowInput,
+  TEST_DECLARATIVE_STREAM_WORKFLOW_TYPE,
+  type TestDeclarativeStreamInput,
+  type TestDeclarativeStreamOutput,
 } from '@tributary/workflows';
 import type { ConnectorSpecification } from '@tributary/protocol';
 import type { ApiConfig } from '../api.config';
@@ -78,7 +81,7 @@ export class TemporalGateway implements OnApplicationShutdown {
       taskQueue: this.config.taskQueue,
       args: [{ connectionId, heartbeatTimeoutSeconds: this.config.syncHeartbeatTimeoutSeconds, maxAttempts: this.config.syncMaxAttempts } satisfies SyncWorkflowInput],
     };
-    const policies = { overlap: 'SKIP' as const, catchupWindow: '1 minute' };
+    const policies = { overlap: 'SKIP', catchupWindow: '1 minute' } as const;
     try {
       const handle = this.client.schedule.getHandle(scheduleId);
       try {
@@ -128,6 +131,11 @@ export class TemporalGateway implements OnApplicationShutdown {
   /** The spec of an executable connector, obtained by running it on a worker. */
   executableSpec(input: ExecutableSpecInput): Promise<ConnectorSpecification> {
     return this.execute<ConnectorSpecification>(EXECUTABLE_SPEC_WORKFLOW_TYPE, `spec-${randomUUID()}`, input);
+  }
+
+  /** The Builder's test read of one stream of a manifest, run on a worker. */
+  testDeclarativeStream(input: TestDeclarativeStreamInput): Promise<TestDeclarativeStreamOutput> {
+    return this.execute<TestDeclarativeStreamOutput>(TEST_DECLARATIVE_STREAM_WORKFLOW_TYPE, `test-stream-${randomUUID()}`, input);
   }
 
   discover(input: DiscoverWorkflowInput): Promise<DiscoverResult> {

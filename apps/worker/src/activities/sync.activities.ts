@@ -5,11 +5,11 @@
 import { Context, CancelledFailure, getClient } from '@temporalio/activity';
 import type { DataSource } from 'typeorm';
 import { classifyError, ConfigError, type ConnectorRegistry, type JsonLogger } from '@tributary/connector-sdk';
-import { ActiveJobExistsError, ConnectionEntity, SchemaChangeEntity, summarizeChanges, type JobRepository, type SchemaDriftRepository } from '@tributary/persistence';
-import { configureCatalog, defaultSelection, formatIssues, streamKey, type AirbyteCatalog, type ConfiguredAirbyteCatalog, type StateMessage } from '@tributary/protocol';
-import { runReplication, type NamespaceMapping } from '@tributary/sync-engine';
+import { ActiveJobExistsError, ActorCatalogEntity, ConnectionEntity, SchemaChangeEntity, type JobEntity, summarizeChanges, type JobRepository, type SchemaDriftRepository } from '@tributary/persistence';
+import { configureCatalog, defaultSelection, formatIssues, streamKey, type AirbyteCatalog, type ConfiguredAirbyteCatalog, type DestinationSyncMode, type StateMessage } from '@tributary/protocol';
+import { mapStreamDescriptor, runReplication, type NamespaceMapping } from '@tributary/sync-engine';
 import { connectionScheduleId, type JobOutcome, type PlatformEvent, type ReplicationResult, type SyncActivities } from '@tributary/workflows';
-import type { ActorLoader } from '../actor-loader';
+import type { ActorLoader, LoadedActor } from '../actor-loader';
 import { JobLogSink } from '../job-log-sink';
 import { QuarantineReplaySource, replayedThrough } from '../quarantine-replay.source';
 import { toApplicationFailure } from './failure-mapping';
@@ -133,9 +133,14 @@ export function createSyncActivities(deps: SyncActivityDependencies): SyncActivi
       const destination = await deps.actors.load('destination', connection.destinationId);
       logger = logger.child({}, { secrets: [...source.secrets, ...destination.secrets] });
 
+      const destinationModes = destination.manifest.spec.supported_destination_sync_modes ?? ['overwrite', 'append'];
+      if (job.type === 'clear') {
+        await clearStreams(job, connection, destination, destinationModes, logger, context.cancellationSignal, attempt.id, attemptNumber);
+        await jobs.finishAttempt(attempt.id, 'succeeded');
+        return { recordsCommitted: 0, bytesCommitted: 0 };
+      }
       // Discover before every sync: drift is detected and handled by the connection's policy.
       const current = await discoverAndStore(deps.dataSource, source, context.cancellationSignal, logger);
-      const destinationModes = destination.manifest.spec.supported_destination_sync_modes ?? ['overwrite', 'append'];
       const drift = await deps.drift.evaluate({ connection, current, jobId, defaults: (stream) => defaultSelection(stream, destinationModes) });
       if (drift.action !== 'unchanged') {
         const message = `source schema changed (${drift.action.replace('_', ' ')}): ${summarizeChanges(drift.changes)}`;
@@ -183,8 +188,7 @@ export function createSyncActivities(deps: SyncActivityDependencies): SyncActivi
         logger.info(`resuming from checkpoint ${resume.sequence} committed by an earlier attempt`, { checkpoint: resume.sequence });
       }
       let sequence = resume?.sequence ?? 0;
-      const mapping: NamespaceMapping =
-        connection.namespaceDefinition === 'custom' ? { type: 'custom', format: connection.namespaceFormat ?? '' } : { type: connection.namespaceDefinition };
+      const mapping = namespaceMapping(connection);
 
       const summary = await runReplication({
         source: reader,
@@ -246,7 +250,52 @@ export function createSyncActivities(deps: SyncActivityDependencies): SyncActivi
     }
   }
 
+  /**
+   * A clear job: the destination removes the streams' data, and each stream's state is reset (a
+   * state without stream_state is committed), so the next sync starts from nothing. The source is
+   * not needed: the connection's accepted catalog says what the streams are.
+   */
+  async function clearStreams(
+    job: JobEntity,
+    connection: ConnectionEntity,
+    destination: LoadedActor<'destination'>,
+    destinationModes: DestinationSyncMode[],
+    logger: JsonLogger,
+    signal: AbortSignal,
+    attemptId: string,
+    attemptNumber: number,
+  ): Promise<void> {
+    if (!destination.connector.clear) throw new ConfigError(`destination "${destination.actor.name}" (${destination.manifest.id}) cannot clear data`);
+    const accepted = connection.catalogId ? await deps.dataSource.getRepository(ActorCatalogEntity).findOne({ where: { id: connection.catalogId } }) : null;
+    if (!accepted) throw new ConfigError('the connection has no catalog yet: sync it once before clearing');
+    const { catalog } = configureCatalog(accepted.catalog, connection.streams, destinationModes);
+    const wanted = job.streams?.length ? new Set(job.streams.map((s) => streamKey(s))) : undefined;
+    const streams = catalog.streams.filter((s) => !wanted || wanted.has(streamKey(s.stream)));
+    if (!streams.length) throw new ConfigError('none of the streams to clear is selected in the connection');
+    const mapping = { namespace: namespaceMapping(connection), prefix: connection.prefix };
+    const targets = streams.map((s) => {
+      const { namespace: _sourceNamespace, ...rest } = s.stream;
+      return { ...s, stream: { ...rest, ...mapStreamDescriptor(s.stream, mapping) } };
+    });
+    await destination.connector.clear(destination.config, targets, { logger, signal });
+    const resumePoint = await jobs.resumePoint(job.id);
+    await jobs.commitCheckpoint({
+      connectionId: connection.id,
+      jobId: job.id,
+      attemptId,
+      attemptNumber,
+      sequence: (resumePoint?.sequence ?? 0) + 1,
+      states: streams.map((s) => ({ type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: s.stream.namespace ? { name: s.stream.name, namespace: s.stream.namespace } : { name: s.stream.name } } } })),
+      stats: [],
+    });
+    logger.info(`cleared ${streams.map((s) => streamKey(s.stream)).join(', ')}: data removed and state reset`);
+  }
+
   return { createScheduledJob, markJobRunning, replicate, finishJob };
+}
+
+function namespaceMapping(connection: ConnectionEntity): NamespaceMapping {
+  return connection.namespaceDefinition === 'custom' ? { type: 'custom', format: connection.namespaceFormat ?? '' } : { type: connection.namespaceDefinition };
 }
 
 /**
