@@ -18,7 +18,17 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// If the event loop empties while a command is still pending (a promise nobody will settle), the
+// process would exit 0 with half the work done: report it and fail instead.
+let settled = false;
+process.on('beforeExit', () => {
+  if (settled) return;
+  process.stderr.write('error: the command stopped before finishing (nothing was left to wait for); this is a bug, please report it\n');
+  process.exitCode = 1;
+});
+
 void main(process.argv).then((code) => {
+  settled = true;
   process.exitCode = code;
   // Let output drain; do not let a forgotten handle (a pool, a timer) keep the command alive.
   setTimeout(() => process.exit(code), 2000).unref();

@@ -6,6 +6,9 @@ import { Command } from 'commander';
 import { runUp } from './commands/up.command';
 import { migrateCommand, revertCommand } from './commands/db.command';
 import { checkCommand, type ConnectorTarget, discoverCommand, readCommand, specCommand, testCommand } from './commands/connector.command';
+import { initCommand } from './commands/connector-init.command';
+import { writeCommand } from './commands/connector-write.command';
+import { fixtureCommand } from './commands/connector-fixture.command';
 
 const UP_ENVIRONMENT = `
 Environment:
@@ -101,6 +104,33 @@ export function createProgram(): Command {
     .action(async (path: string, options) => {
       process.exitCode = await readCommand(toTarget(path, options), options);
     });
+  target(connector.command('write').description('Feed protocol messages (JSON lines on stdin) to a destination; prints the STATE messages it committed.'))
+    .requiredOption('--config <file>', 'config file (JSON or YAML)')
+    .requiredOption('--catalog <file>', 'configured catalog (JSON or YAML): the streams and their sync modes')
+    .option('--sync-id <id>', 'names the sync the destination writes (default: local-<time>)')
+    .option('--resume-position <file>', 'JSON position of an earlier commit of the same --sync-id: resume after it')
+    .addHelpText('after', WRITE_HELP)
+    .action(async (path: string, options) => {
+      process.exitCode = await writeCommand(toTarget(path, { ...options, kind: 'destination' }), options);
+    });
+  connector
+    .command('init')
+    .description('Scaffold a connector package that builds, passes its tests and the conformance suite, and shows up in the catalog.')
+    .argument('<name>', 'connector id, kebab-case with its kind as prefix: source-acme-crm, destination-acme-lake')
+    .option('--kind <kind>', 'source or destination (default: from the name\'s prefix)')
+    .option('--template <template>', 'source: http (default), declarative, database; destination: files (default)')
+    .option('--dir <parent>', 'create the package in this directory (default: connectors/ inside the Tributary checkout, else the current directory)')
+    .addHelpText('after', INIT_HELP)
+    .action((name: string, options: { kind?: string; template?: string; dir?: string }) => {
+      process.exitCode = initCommand(name, options);
+    });
+  connector
+    .command('fixture')
+    .description("Start a connector's conformance fixture (a fake API, a test table), print its good config as JSON, and keep it running until interrupted.")
+    .argument('[path]', 'connector package directory', '.')
+    .action(async (path: string) => {
+      process.exitCode = await fixtureCommand(path);
+    });
   connector
     .command('test')
     .description('Run the conformance suite on a connector package with its test/conformance.fixture.{ts,js,json}.')
@@ -112,14 +142,43 @@ export function createProgram(): Command {
   return program;
 }
 
+const WRITE_HELP = `
+Output: for every commit, the STATE messages it made durable (in order), then a LOG line
+"commit {states, records, stats, position}". Records and states are read from stdin; other
+message types are skipped; a line that is not a protocol message stops the write (exit 1).
+
+Example:
+  tributary connector read connectors/source-faker --config faker.json \\
+    | tributary connector write connectors/destination-local-files --config out.json --catalog catalog.json
+`;
+
+const INIT_HELP = `
+Templates:
+  http         (source) an HTTP API source on the SDK HTTP toolkit: bearer auth, page-number
+               pagination, incremental by updated_at, a fake API for its tests
+  declarative  (source) the same, with its streams declared in streams.yaml
+  database     (source) reads a PostgreSQL table with pg, incremental by a cursor column
+  files        (destination) writes JSON Lines files through the SDK files layer, commits at
+               every state, resumes after a failed attempt
+
+Outside connectors/, make the platform load the package with TRIBUTARY_PLUGINS=<its directory>.
+
+Examples:
+  tributary connector init source-acme-crm
+  tributary connector init source-billing-db --template database
+  tributary connector init destination-acme-lake --dir ~/tributary-plugins
+`;
+
 const CONNECTOR_HELP = `
 Exit codes: 0 success; 1 the connector failed (FAILED check, failed read, failed conformance
 check) or the input could not be used; 2 usage error. Messages go to stdout as JSON lines, logs
 to stderr.
 
 Examples:
+  tributary connector init source-acme-crm --template http
   tributary connector check connectors/source-faker --config config.yaml
   tributary connector read connectors/source-faker --config config.json > messages.jsonl
   tributary connector discover --command source-faker --config faker.json
+  tributary connector read … | tributary connector write connectors/destination-local-files --config out.json --catalog catalog.json
   tributary connector test connectors/source-faker
 `;

@@ -1,8 +1,7 @@
 // The real migrations against a real PostgreSQL: applied on an empty database, reverted, reapplied.
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { createDataSource, migrate, MIGRATIONS, revertLastMigration } from '../src';
+import { createTestDatabase, type TestDatabase } from '../../../tools/testing/test-database';
 
 const TABLES = [
   'actor_catalogs',
@@ -23,31 +22,7 @@ const TABLES = [
   'webhooks',
 ];
 
-/**
- * A fresh database on the integration test server, dropped (with whoever is still connected) by
- * `drop()`. Mirrors createTestDatabase of tools/testing, which a lib cannot import yet: the
- * module-boundary lint rule refuses relative imports from outside the project.
- */
-async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const adminUrl = process.env['TRIBUTARY_TEST_DATABASE_URL'];
-  if (!adminUrl) throw new Error('TRIBUTARY_TEST_DATABASE_URL is not set: run this test through the "integration" Jest project');
-  const name = `tributary_t_${randomBytes(6).toString('hex')}`;
-  const admin = async (sql: string): Promise<void> => {
-    const client = new Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
-
-let database: { url: string; drop(): Promise<void> };
+let database: TestDatabase;
 let dataSource: DataSource;
 
 beforeAll(async () => {

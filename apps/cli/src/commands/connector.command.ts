@@ -51,13 +51,13 @@ export function readDocument(file: string, what: string): unknown {
   }
 }
 
-function readObject(file: string, what: string): JsonObject {
+export function readObject(file: string, what: string): JsonObject {
   const value = readDocument(file, what);
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new CliException(CliExceptionCode.INVALID_CONFIG, `the ${what} file ${file} must hold an object`);
   return value as JsonObject;
 }
 
-async function resolveTarget(target: ConnectorTarget): Promise<{ implementation: ConnectorImplementation; spec: () => Promise<ConnectorSpecification> }> {
+export async function resolveTarget(target: ConnectorTarget): Promise<{ implementation: ConnectorImplementation; spec: () => Promise<ConnectorSpecification> }> {
   if (target.command) {
     const definition: ExecutableDefinition = { command: target.command, args: target.args ?? [] };
     const implementation = executableImplementation(target.kind ?? 'source', definition);
@@ -125,17 +125,25 @@ export async function testCommand(path: string, io = defaultIo()): Promise<numbe
     throw new CliException(CliExceptionCode.INVALID_CONFIG, (error as Error).message);
   }
   io.out(`Conformance of ${target.manifest.id} (${target.manifest.kind}):`);
-  const results = await runConformanceSuite(target, fixture, (result) => {
-    const mark = result.status === 'passed' ? 'ok  ' : result.status === 'skipped' ? 'skip' : 'FAIL';
-    io.out(`  ${mark} ${result.check}${result.message ? ` — ${result.message}` : ''}`);
-  });
+  // The leak checks wait on unref'd timers and expect the connector to have closed everything: with
+  // nothing else holding the event loop, Node would exit in the middle of the suite (with code 0).
+  const keepAlive = setInterval(() => undefined, 60_000);
+  let results;
+  try {
+    results = await runConformanceSuite(target, fixture, (result) => {
+      const mark = result.status === 'passed' ? 'ok  ' : result.status === 'skipped' ? 'skip' : 'FAIL';
+      io.out(`  ${mark} ${result.check}${result.message ? ` — ${result.message}` : ''}`);
+    });
+  } finally {
+    clearInterval(keepAlive);
+  }
   const failed = results.filter((r) => r.status === 'failed').length;
   io.out(failed ? `${failed} of ${results.length} checks failed.` : `All ${results.length} checks passed.`);
   return failed ? 1 : 0;
 }
 
 /** Lets the CLI load `test/conformance.fixture.ts` by transpiling it with TypeScript, when installed. */
-function registerTypeScriptFixtures(): void {
+export function registerTypeScriptFixtures(): void {
   const extensions = require.extensions as NodeJS.RequireExtensions;
   if (extensions['.ts']) return;
   extensions['.ts'] = (module, filename) => {
