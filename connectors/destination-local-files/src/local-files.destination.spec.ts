@@ -280,6 +280,56 @@ describe('LocalFilesDestination', () => {
     });
   });
 
+  describe('clear', () => {
+    /** Every file under the root, relative, sorted. */
+    const tree = (directory = root, prefix = ''): string[] =>
+      readdirSync(directory, { withFileTypes: true })
+        .flatMap((entry) => (entry.isDirectory() ? tree(join(directory, entry.name), `${prefix}${entry.name}/`) : [`${prefix}${entry.name}`]))
+        .sort();
+    const clear = (config: JsonObject, catalog: ConfiguredAirbyteCatalog) => new LocalFilesDestination().clear(config, catalog.streams, { logger: silent, signal: new AbortController().signal });
+
+    it('removes every sync file of the streams (default layout <path>/<namespace>/<stream>/…), leaving other streams', async () => {
+      const catalog = catalogOf({ name: 'orders', namespace: 'shop' }, { name: 'users' }, { name: 'shop' });
+      const input = () => feed([record('orders', 1, {}, 'shop'), record('users', 1), record('shop', 1), state('users', 1)]);
+      await write(catalog, input(), context('sync-1'));
+      await write(catalog, input(), context('sync-2'));
+      // A temporary file an interrupted writer could leave.
+      await writeFile(join(root, 'shop', 'orders', '.sync-3.jsonl.tmp'), '{"id"');
+      expect(tree()).toEqual(['shop/orders/.sync-3.jsonl.tmp', 'shop/orders/sync-1.jsonl', 'shop/orders/sync-2.jsonl', 'shop/sync-1.jsonl', 'shop/sync-2.jsonl', 'users/sync-1.jsonl', 'users/sync-2.jsonl'].sort());
+
+      // The stream `shop` (no namespace) shares its directory with the namespace of `shop.orders`: only its own files go.
+      await clear({ destination_path: root }, catalogOf({ name: 'shop' }));
+      expect(tree()).toEqual(['shop/orders/.sync-3.jsonl.tmp', 'shop/orders/sync-1.jsonl', 'shop/orders/sync-2.jsonl', 'users/sync-1.jsonl', 'users/sync-2.jsonl']);
+      await clear({ destination_path: root }, catalogOf({ name: 'orders', namespace: 'shop' }));
+      expect(tree()).toEqual(['users/sync-1.jsonl', 'users/sync-2.jsonl']);
+      expect(existsSync(join(root, 'shop'))).toBe(false);
+
+      // Clearing again is a no-op; the next sync starts from nothing.
+      await clear({ destination_path: root }, catalogOf({ name: 'orders', namespace: 'shop' }));
+      await write(catalogOf({ name: 'orders', namespace: 'shop' }), feed([record('orders', 5, {}, 'shop')]), context('sync-4'));
+      expect(tree()).toEqual(['shop/orders/sync-4.jsonl', 'users/sync-1.jsonl', 'users/sync-2.jsonl']);
+      expect(ids(join(root, 'shop', 'orders', 'sync-4.jsonl'))).toEqual([5]);
+    });
+
+    it('removes parts of every generation and the manifest with a path template', async () => {
+      const config = { destination_path: root, format: 'jsonl', compression: 'gzip', path_template: '{namespace}/{stream}/{yyyy}/{mm}/{sync_id}-{part}.{ext}', commit_interval_seconds: 0 };
+      const catalog = catalogOf({ name: 'users', namespace: 'app', mode: 'overwrite' }, { name: 'events', namespace: 'app' });
+      const input = () => feed([record('users', 1, {}, 'app'), record('events', 1, {}, 'app'), state('users', 1), record('users', 2, {}, 'app')]);
+      await collect(new LocalFilesDestination().write(config, catalog, input(), context('sync-1')));
+      await collect(new LocalFilesDestination().write(config, catalog, input(), context('sync-2')));
+      expect(tree().filter((path) => path.startsWith('app/users/'))).toEqual([
+        expect.stringMatching(/^app\/users\/\d{4}\/\d{2}\/sync-2-00000\.jsonl\.gz$/),
+        expect.stringMatching(/^app\/users\/\d{4}\/\d{2}\/sync-2-00001\.jsonl\.gz$/),
+        'app/users/_tributary/manifest.json',
+      ]);
+
+      await clear(config, catalogOf({ name: 'users', namespace: 'app' }));
+      expect(existsSync(join(root, 'app', 'users'))).toBe(false);
+      expect(tree().every((path) => path.startsWith('app/events/'))).toBe(true);
+      expect(tree()).toContain('app/events/_tributary/manifest.json');
+    });
+  });
+
   describe('cancellation', () => {
     it('stops on abort even while the input hangs, and closes its files', async () => {
       const controller = new AbortController();

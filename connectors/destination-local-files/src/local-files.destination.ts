@@ -19,6 +19,7 @@ import {
   streamKey,
 } from '@tributary/protocol';
 import { JSONL_FORMAT } from './jsonl.format';
+import { clearLocalStreams } from './local-files.clear';
 import { DEFAULT_PATH_TEMPLATE, destinationRoot, usesClassicLayout } from './local-files.config';
 import { type LocalFilesPosition, parsePosition } from './local-files.position';
 import { streamDirectory, syncFilePath } from './local-files.layout';
@@ -101,6 +102,16 @@ export class LocalFilesDestination implements Destination<JsonObject> {
         if (result.status === 'rejected') context.logger.warn('could not close an output file', { error: String(result.reason) });
       }
     }
+  }
+
+  /**
+   * Removes every file of these streams (all syncs, parts and generations, manifests) in the
+   * layout the config selects, so the next sync starts from nothing.
+   */
+  async clear(config: JsonObject, streams: ConfiguredAirbyteStream[], context: ConnectorContext): Promise<void> {
+    const root = destinationRoot(config);
+    const layout = usesClassicLayout(config) ? ({ kind: 'classic' } as const) : ({ kind: 'parts', template: fileOutputOptions(config, DEFAULT_PATH_TEMPLATE).pathTemplate } as const);
+    await clearLocalStreams(root, layout, streams, context);
   }
 
   /**

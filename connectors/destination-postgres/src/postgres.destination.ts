@@ -12,11 +12,12 @@ import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { type ConnectorContext, type Destination, type DestinationCommit, type MessageBatch, SystemError, type WriteContext } from '@tributary/connector-sdk';
-import { type ConfiguredAirbyteCatalog, type ConnectionStatus, type JsonObject, type StateMessage, streamKey } from '@tributary/protocol';
+import { type ConfiguredAirbyteCatalog, type ConfiguredAirbyteStream, type ConnectionStatus, type JsonObject, type StateMessage, streamKey } from '@tributary/protocol';
 import { conversionExpression, widenedType } from './column.type';
 import { qualifiedName, quoteIdentifier, shortHash } from './identifier';
 import { clientConfig, parseDestinationConfig, type PostgresDestinationConfig } from './postgres.config';
 import { postgresError } from './postgres.errors';
+import { clearTables } from './table.clear';
 import { planStream, StreamBuffer, type StreamPlan } from './stream.target';
 import {
   addColumnSql,
@@ -27,6 +28,7 @@ import {
   createCheckpointsTableSql,
   createTableSql,
   deleteAfterCheckpointSql,
+  markStageSql,
   META_COLUMNS,
   mergeSql,
   ORDINAL_COLUMN,
@@ -159,6 +161,31 @@ export class PostgresDestination implements Destination<JsonObject> {
       await client.end().catch(() => undefined);
     }
   }
+
+  /**
+   * Drops each stream's table, its overwrite stages and the bookkeeping rows of the syncs that
+   * wrote it, in one transaction under the setup lock. Views that depend on a table make it fail
+   * with a config error rather than be dropped along.
+   */
+  async clear(config: JsonObject, streams: ConfiguredAirbyteStream[], context: ConnectorContext): Promise<void> {
+    const parsed = parseDestinationConfig(config);
+    const client = new Client(clientConfig(parsed));
+    const onAbort = () => void client.end().catch(() => undefined);
+    context.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      await connect(client, context);
+      context.signal.throwIfAborted();
+      await withErrors('clearing streams', async () => {
+        await client.query('BEGIN');
+        await client.query('SELECT pg_advisory_xact_lock($1)', [SETUP_LOCK_KEY]);
+        await clearTables(client, parsed.schema, streams, context);
+        await client.query('COMMIT');
+      });
+    } finally {
+      context.signal.removeEventListener('abort', onAbort);
+      await client.end().catch(() => undefined);
+    }
+  }
 }
 
 function resumeSequence(position: JsonObject | undefined): number {
@@ -232,6 +259,7 @@ async function prepare(client: Client, defaultSchema: string, plans: StreamPlan[
         for (const sql of restageSql(plan.schema, plan.stage!, plan.table)) await client.query(sql, sql.startsWith('INSERT') ? [context.syncId, resumeAt] : []);
       }
       types = await ensureTable(client, plan.schema, plan.stage!, plan.columns);
+      await client.query(markStageSql(plan.schema, plan.stage!, plan.table));
       if (rewind) await client.query(deleteAfterCheckpointSql(plan.schema, plan.stage!), [context.syncId, resumeAt]);
       else if (resumeAt === 0) await client.query(`TRUNCATE ${qualifiedName(plan.schema, plan.stage!)}`);
     } else {

@@ -26,8 +26,7 @@ export interface StreamPlan {
 /** Derives the table layout of a stream from its schema; throws ConfigError for names that cannot be stored. */
 export function planStream(configured: ConfiguredAirbyteStream, key: string, defaultSchema: string, syncId: string): StreamPlan {
   const { stream } = configured;
-  const schema = safeIdentifier(stream.namespace || defaultSchema);
-  const table = safeIdentifier(stream.name);
+  const { schema, table } = streamTable(stream, defaultSchema);
   const properties = (stream.json_schema.properties ?? {}) as Record<string, JsonObject>;
   const fields = Object.keys(properties);
   const seen = new Map<string, string>();
@@ -49,11 +48,21 @@ export function planStream(configured: ConfiguredAirbyteStream, key: string, def
   }
   const stage =
     mode === 'overwrite'
-      ? `_tributary_tmp_${shortHash(`${syncId}\0${schema}\0${table}`, 20)}`
+      ? overwriteStageName(syncId, schema, table)
       : mode === 'append_dedup'
         ? `_tributary_stage_${shortHash(`${schema}\0${table}`, 20)}`
         : undefined;
   return { key, mode, schema, table, fields, columns, primaryKey, ...(cursor ? { cursor } : {}), ...(stage ? { stage } : {}) };
+}
+
+/** The table an overwrite of `schema.table` by a sync is staged in (beside the table, same schema). */
+export function overwriteStageName(syncId: string, schema: string, table: string): string {
+  return `_tributary_tmp_${shortHash(`${syncId}\0${schema}\0${table}`, 20)}`;
+}
+
+/** Where a stream lands: its schema (namespace, or the default) and table, as safe identifiers. */
+export function streamTable(stream: { name: string; namespace?: string | null }, defaultSchema: string): { schema: string; table: string } {
+  return { schema: safeIdentifier(stream.namespace || defaultSchema), table: safeIdentifier(stream.name) };
 }
 
 /** Buffers one stream's rows as COPY text, encoded for the columns' actual types. */

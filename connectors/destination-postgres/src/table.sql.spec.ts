@@ -21,6 +21,6 @@ describe('table SQL', () => {
 
   it('deduplicates a table loaded before and swaps a stage in', () => {
     expect(removeDuplicateKeysSql('s', 't', ['a', 'b'], undefined)).toContain('PARTITION BY "a", "b" ORDER BY _tributary_extracted_at DESC, ctid DESC');
-    expect(swapSql('s', 'stage', 't')).toEqual(['DROP TABLE IF EXISTS "s"."t"', 'ALTER TABLE "s"."stage" RENAME TO "t"']);
+    expect(swapSql('s', 'stage', 't')).toEqual(['DROP TABLE IF EXISTS "s"."t"', 'ALTER TABLE "s"."stage" RENAME TO "t"', 'COMMENT ON TABLE "s"."t" IS NULL']);
   });
 });

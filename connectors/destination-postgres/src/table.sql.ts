@@ -1,7 +1,7 @@
 // The SQL this destination runs, built from already-safe identifiers: table creation with the
 // metadata columns (DESIGN §4), schema evolution, the dedup merge, the overwrite swap and the
 // checkpoint bookkeeping table. Pure functions, so every statement is unit-tested as text.
-import { qualifiedName, quoteIdentifier } from './identifier';
+import { qualifiedName, quoteIdentifier, quoteLiteral } from './identifier';
 
 /** Metadata columns every table carries, in COPY order after the data columns (deleted_at is left NULL). */
 export const META_COLUMNS = {
@@ -119,7 +119,36 @@ export function restageSql(schema: string, stage: string, table: string): string
   ];
 }
 
-/** The atomic overwrite: in the commit's transaction, the old table goes and the stage takes its name. */
+/** The atomic overwrite: in the commit's transaction, the old table goes and the stage takes its name (and loses its stage mark). */
 export function swapSql(schema: string, stage: string, table: string): string[] {
-  return [`DROP TABLE IF EXISTS ${qualifiedName(schema, table)}`, `ALTER TABLE ${qualifiedName(schema, stage)} RENAME TO ${quoteIdentifier(table)}`];
+  return [
+    `DROP TABLE IF EXISTS ${qualifiedName(schema, table)}`,
+    `ALTER TABLE ${qualifiedName(schema, stage)} RENAME TO ${quoteIdentifier(table)}`,
+    `COMMENT ON TABLE ${qualifiedName(schema, table)} IS NULL`,
+  ];
+}
+
+/**
+ * What an overwrite stage's comment says: which table it will replace. Stage names are hashes of
+ * the sync, schema and table, so the comment is how `clear` finds the stages of a table.
+ */
+export function stageMark(schema: string, table: string): string {
+  return JSON.stringify({ tributary_stage_of: { schema, table } });
+}
+
+export function markStageSql(schema: string, stage: string, table: string): string {
+  return `COMMENT ON TABLE ${qualifiedName(schema, stage)} IS ${quoteLiteral(stageMark(schema, table))}`;
+}
+
+/**
+ * Overwrite stages of a table in its schema: those marked as its stage, and those named after the
+ * given sync ids (stages made before stages were marked). Parameters: $1 schema, $2 mark, $3 names.
+ */
+export const FIND_STAGES_SQL = `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND c.relname LIKE '\\_tributary\\_tmp\\_%'
+    AND (obj_description(c.oid, 'pg_class') = $2 OR c.relname = ANY($3::text[]))`;
+
+/** Bookkeeping rows of the syncs that wrote a cleared table, or that published it. $1 sync ids, $2 `[{schema, table}]`. */
+export function deleteCheckpointsSql(schema: string): string {
+  return `DELETE FROM ${qualifiedName(schema, CHECKPOINTS_TABLE)} WHERE sync_id = ANY($1::text[]) OR published @> $2::jsonb`;
 }

@@ -232,4 +232,108 @@ describe('PostgreSQL destination', () => {
     await expect(writeAll(config, catalog, [record('fail_users', { id: 'not a number', name: 'x' })], context('sync-h2'))).rejects.toThrow(/fail_users/);
     expect(await leftConnections()).toBe(0);
   });
+
+  describe('what the platform sends besides its streams', () => {
+    it('commits a state of a stream that is not in the catalog (the replay marker) like any other, in order', async () => {
+      const catalog = { streams: [stream('replayed', 'append', USERS)] };
+      const marker: ProtocolMessage = { type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: { name: '__tributary_replay__' }, stream_state: { replayed: 2 } } } };
+      const commits = await writeAll(config, catalog, [record('replayed', { id: 1, name: 'a' }), marker, record('replayed', { id: 2, name: 'b' }), state('replayed', 2)], context('sync-replay'));
+      expect(commits.map((c) => c.states.map((s) => s.state.stream?.stream_descriptor.name))).toEqual([['__tributary_replay__'], ['replayed'], []]);
+      expect(commits.map((c) => c.stats.replayed?.records ?? 0)).toEqual([1, 1, 0]);
+      expect(await count('raw.replayed')).toBe(2);
+    });
+
+    it('creates the quarantine stream of a data contract like any stream, its record as jsonb', async () => {
+      const quarantine = '_tributary_quarantine_orders';
+      const properties = {
+        _tributary_source_stream: { type: 'string' },
+        _tributary_quarantine_column: { type: 'string' },
+        _tributary_quarantine_reason: { type: 'string' },
+        _tributary_quarantine_contract: { type: 'string' },
+        record: { type: 'object' },
+      };
+      const catalog = { streams: [stream('orders', 'append', { id: { type: 'integer' }, amount: { type: 'number' } }), stream(quarantine, 'append', properties)] };
+      const rejected = { id: 7, amount: 'not a number', nested: { a: [1, null, 'x'] }, 'odd"key': true };
+      await writeAll(
+        config,
+        catalog,
+        [
+          record('orders', { id: 1, amount: 9.5 }),
+          record(quarantine, { _tributary_source_stream: 'orders', _tributary_quarantine_column: 'amount', _tributary_quarantine_reason: 'expected a number, got "not a number"', _tributary_quarantine_contract: 'discard_row', record: rejected }),
+          state('orders', 1),
+        ],
+        context('sync-quarantine'),
+      );
+      const types = await sql.query(`SELECT attname, format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = 'raw."${quarantine}"'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`);
+      expect(types.rows.slice(0, 5)).toEqual([
+        { attname: '_tributary_source_stream', t: 'text' },
+        { attname: '_tributary_quarantine_column', t: 'text' },
+        { attname: '_tributary_quarantine_reason', t: 'text' },
+        { attname: '_tributary_quarantine_contract', t: 'text' },
+        { attname: 'record', t: 'jsonb' },
+      ]);
+      const { rows } = await sql.query(`SELECT _tributary_source_stream, _tributary_quarantine_column, _tributary_quarantine_reason, _tributary_quarantine_contract, record, _tributary_sync_id FROM raw."${quarantine}"`);
+      expect(rows).toEqual([
+        { _tributary_source_stream: 'orders', _tributary_quarantine_column: 'amount', _tributary_quarantine_reason: 'expected a number, got "not a number"', _tributary_quarantine_contract: 'discard_row', record: rejected, _tributary_sync_id: 'sync-quarantine' },
+      ]);
+      expect(await count('raw.orders')).toBe(1);
+    });
+  });
+
+  describe('clear', () => {
+    const exists = async (name: string) => (await sql.query('SELECT to_regclass($1) IS NOT NULL AS ok', [name])).rows[0].ok as boolean;
+    const checkpointRows = async () => (await sql.query('SELECT sync_id FROM raw._tributary_checkpoints ORDER BY sync_id')).rows.map((r) => r.sync_id as string);
+    const stages = async (schema: string) => (await sql.query("SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename LIKE '\\_tributary\\_tmp\\_%'", [schema])).rows.length;
+
+    it('drops the streams’ tables, unfinished overwrite stages and bookkeeping, leaves other streams, and the next sync starts from nothing', async () => {
+      const appended = stream('clear_events', 'append', USERS, {}, 'clearing');
+      const overwritten = stream('clear_users', 'overwrite', USERS, {}, 'clearing');
+      const deduped = stream('clear_dedup', 'append_dedup', USERS, { primary_key: [['id']] }, 'clearing');
+      const kept = stream('clear_kept', 'append', USERS, {}, 'clearing');
+      const inNamespace = (messages: ProtocolMessage[], namespace: string) =>
+        messages.map((m) => (m.type === 'RECORD' ? { ...m, record: { ...m.record, namespace } } : m));
+      await writeAll(config, { streams: [appended, kept] }, inNamespace([...numbered('clear_events', 30, 10), ...numbered('clear_kept', 5, 5)], 'clearing'), context('sync-c1'));
+      await writeAll(config, { streams: [appended] }, inNamespace(numbered('clear_events', 30, 10), 'clearing'), context('sync-c2'));
+      await writeAll(config, { streams: [overwritten, deduped] }, inNamespace([...numbered('clear_users', 20, 10), ...numbered('clear_dedup', 20, 10)], 'clearing'), context('sync-c3'));
+      // An overwrite that died after its first commit: its stage holds 10 rows, the table the old 20.
+      for await (const commit of new PostgresDestination().write(config, { streams: [overwritten] }, batches(inNamespace(numbered('clear_users', 40, 10), 'clearing')), context('sync-c4'))) {
+        void commit;
+        break;
+      }
+      expect(await stages('clearing')).toBe(1);
+      expect(await checkpointRows()).toEqual(expect.arrayContaining(['sync-c1', 'sync-c2', 'sync-c3', 'sync-c4']));
+
+      await new PostgresDestination().clear({ ...config }, [appended, overwritten, deduped], { logger, signal: new AbortController().signal });
+
+      expect(await exists('clearing.clear_events')).toBe(false);
+      expect(await exists('clearing.clear_users')).toBe(false);
+      expect(await exists('clearing.clear_dedup')).toBe(false);
+      expect(await stages('clearing')).toBe(0);
+      expect(await count('clearing.clear_kept')).toBe(5);
+      // sync-c1 also wrote clear_kept, but its bookkeeping only serves resuming that (finished) sync.
+      const left = await checkpointRows();
+      for (const syncId of ['sync-c1', 'sync-c2', 'sync-c3', 'sync-c4']) expect(left).not.toContain(syncId);
+      expect(await leftConnections()).toBe(0);
+
+      // Clearing what is already gone is fine; the next syncs start from nothing, dedup index included.
+      await new PostgresDestination().clear(config, [appended, overwritten, deduped], { logger, signal: new AbortController().signal });
+      await writeAll(config, { streams: [appended, overwritten, deduped] }, inNamespace([...numbered('clear_events', 3, 3), ...numbered('clear_users', 4, 4), ...numbered('clear_dedup', 2, 2), ...numbered('clear_dedup', 2, 2)], 'clearing'), context('sync-c5'));
+      expect(await count('clearing.clear_events')).toBe(3);
+      expect(await count('clearing.clear_users')).toBe(4);
+      expect(await count('clearing.clear_dedup')).toBe(2);
+    });
+
+    it('refuses, in words, to drop a table that a view depends on, and changes nothing', async () => {
+      const guarded = stream('clear_guarded', 'append', USERS);
+      await writeAll(config, { streams: [guarded] }, numbered('clear_guarded', 3, 3), context('sync-cg'));
+      await sql.query('CREATE VIEW raw.guarded_view AS SELECT id FROM raw.clear_guarded');
+      await expect(new PostgresDestination().clear(config, [guarded], { logger, signal: new AbortController().signal })).rejects.toMatchObject({
+        failureType: 'config_error',
+        message: expect.stringMatching(/depend/),
+      });
+      expect(await count('raw.clear_guarded')).toBe(3);
+      expect(await checkpointRows()).toContain('sync-cg');
+      expect(await leftConnections()).toBe(0);
+    });
+  });
 });

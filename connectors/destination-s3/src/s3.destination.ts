@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { type ConnectorContext, ConnectorError, type Destination, type DestinationCommit, type MessageBatch, type WriteContext } from '@tributary/connector-sdk';
 import { S3ObjectStore, s3Reason, writeFileStreams } from '@tributary/connector-sdk/files';
-import type { ConfiguredAirbyteCatalog, ConnectionStatus, JsonObject } from '@tributary/protocol';
+import type { ConfiguredAirbyteCatalog, ConfiguredAirbyteStream, ConnectionStatus, JsonObject } from '@tributary/protocol';
+import { clearS3Streams } from './s3.clear';
 import { parseS3Config } from './s3.config';
 
 /** Where check puts its probe, under the prefix (beside the streams' own `_tributary` folders). */
@@ -43,6 +44,17 @@ export class S3Destination implements Destination<JsonObject> {
     const store = new S3ObjectStore(location);
     try {
       yield* writeFileStreams({ store, catalog, input, context, options: output });
+    } finally {
+      await store.close();
+    }
+  }
+
+  /** Removes every object of these streams (all parts, generations and manifests) under the prefix. */
+  async clear(config: JsonObject, streams: ConfiguredAirbyteStream[], context: ConnectorContext): Promise<void> {
+    const { location, output } = parseS3Config(config);
+    const store = new S3ObjectStore(location);
+    try {
+      await clearS3Streams(store, output.pathTemplate, streams, context);
     } finally {
       await store.close();
     }

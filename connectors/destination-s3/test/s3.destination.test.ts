@@ -352,4 +352,42 @@ describe('S3 destination (SeaweedFS)', () => {
       expect(read).toEqual([{ n: 12_000, ids: 12_000 }]);
     });
   });
+
+  describe('clear', () => {
+    const clear = (config: JsonObject, catalog: ConfiguredAirbyteCatalog) => new S3Destination().clear(config, catalog.streams, checkContext());
+
+    it('removes every object of the streams — parts of all syncs, unlisted parts, the manifest — and leaves other streams', async () => {
+      const prefix = 'clearing';
+      const config = configOf(prefix, { format: 'jsonl' });
+      const orders = catalogOf({ name: 'orders', namespace: 'shop', mode: 'overwrite' });
+      const both = catalogOf({ name: 'orders', namespace: 'shop', mode: 'overwrite' }, { name: 'users', namespace: 'shop' }, { name: 'shop' });
+      const input = () => [...numbered('orders', 1, 4, 2, 'shop'), ...numbered('users', 1, 2, 2, 'shop'), ...numbered('shop', 1, 2, 2)];
+      await write(config, both, input(), context('sync-1'));
+      await write(config, both, input(), context('sync-2'));
+      // An overwrite that died after its first commit: its part is listed in no manifest yet.
+      for await (const commit of new S3Destination().write(config, orders, batches(numbered('orders', 1, 4, 2, 'shop'), 3), context('sync-3'))) {
+        void commit;
+        break;
+      }
+      const under = (root: string) => s3.listKeys(bucket, `${prefix}/${root}/`);
+      expect((await under('shop/orders')).filter((k) => k.includes('sync-3'))).toHaveLength(1);
+
+      // `shop` (no namespace) holds the folders of shop.orders and shop.users: only its own objects go.
+      await clear(config, catalogOf({ name: 'shop' }));
+      const left = await under('shop');
+      expect(left.filter((k) => !k.startsWith(`${prefix}/shop/orders/`) && !k.startsWith(`${prefix}/shop/users/`))).toEqual([]);
+      expect(left).toContain(`${prefix}/shop/orders/_tributary/manifest.json`);
+
+      await clear(config, orders);
+      expect(await under('shop/orders')).toEqual([]);
+      expect(await under('shop/users')).toEqual(expect.arrayContaining([`${prefix}/shop/users/_tributary/manifest.json`]));
+
+      // Clearing again is a no-op; the next sync starts from nothing.
+      await clear(config, orders);
+      await write(config, orders, numbered('orders', 7, 8, 2, 'shop'), context('sync-4'));
+      const manifest = await manifestOf(prefix, 'shop/orders');
+      expect(manifest.files.map((f) => f.sync_id)).toEqual(['sync-4']);
+      expect((await under('shop/orders')).filter((k) => !k.endsWith('manifest.json'))).toHaveLength(1);
+    });
+  });
 });

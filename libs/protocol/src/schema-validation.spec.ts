@@ -123,4 +123,14 @@ describe('formatIssues', () => {
   it('is empty for no issue', () => {
     expect(formatIssues([])).toBe('');
   });
+
+  it('accepts date-times and times with or without a zone, and the type-hint formats of typed destinations', () => {
+    const schema = {
+      type: 'object',
+      properties: { at: { type: 'string', format: 'date-time' }, t: { type: 'string', format: 'time' }, amount: { type: 'string', format: 'decimal' }, big: { type: 'string', format: 'int64' } },
+    };
+    expect(validateAgainstSchema(schema, { at: '2024-01-01T00:00:00', t: '12:34:56', amount: '12.50', big: '9007199254740993' })).toEqual([]);
+    expect(validateAgainstSchema(schema, { at: '2024-01-01T00:00:00.123+02:00', t: '12:34:56Z' })).toEqual([]);
+    expect(validateAgainstSchema(schema, { at: 'yesterday' })).toEqual([{ field: 'at', message: 'must match format "date-time"' }]);
+  });
 });

@@ -14,6 +14,12 @@ const SPEC_KEYWORDS = ['secret', 'order', 'airbyte_secret', 'airbyte_hidden', 'a
 
 const ajv = new Ajv2020({ allErrors: true, strict: false, useDefaults: false, allowUnionTypes: true });
 addFormats(ajv);
+// Databases have dates and times without a zone (timestamp, datetime, time): the stream schema says
+// so with `airbyte_type`, and the value has no offset. Accept both forms.
+ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/i);
+ajv.addFormat('time', /^\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/i);
+// Type hints connectors put in `format` for typed destinations (see docs/connectors/sdk-reference.md).
+for (const hint of ['decimal', 'int16', 'int32', 'int64', 'float', 'double', 'json', 'binary']) ajv.addFormat(hint, true);
 for (const keyword of SPEC_KEYWORDS) ajv.addKeyword({ keyword, schemaType: ['boolean', 'number', 'string'] });
 
 const cache = new WeakMap<object, ValidateFunction>();
