@@ -49,7 +49,7 @@ async function main(): Promise<void> {
       ? { workflowBundle: { codePath: join(__dirname, WORKFLOW_BUNDLE_FILE) } }
       : { workflowsPath: WORKFLOWS_PATH }),
     activities: {
-      ...createSyncActivities({ dataSource, jobs, drift: new SchemaDriftRepository(dataSource), actors, registry, logger, autoPauseAfterFailures: config.autoPauseAfterFailures }),
+      ...createSyncActivities({ dataSource, jobs, drift: new SchemaDriftRepository(dataSource), actors, registry, logger, cipher, autoPauseAfterFailures: config.autoPauseAfterFailures }),
       ...createConnectorActivities({ dataSource, actors, logger }),
       ...createWebhookActivities({ dataSource, cipher, logger }),
       ...createDeclarativeActivities({ dataSource, cipher, logger }),

@@ -21,6 +21,8 @@ export interface ReadResult {
   states: StateMessage[];
   /** The last state of each stream, as the platform would hand them to the next sync. */
   lastStates: StateMessage[];
+  /** Configs the source asked the platform to store (CONTROL messages), in order. */
+  configUpdates: JsonObject[];
 }
 
 export function catalogOf(discovered: AirbyteCatalog, streams: string[], mode: 'full_refresh' | 'incremental' = 'full_refresh'): ConfiguredAirbyteCatalog {
@@ -46,9 +48,11 @@ export function configuredCatalog(manifest: JsonObject, streams: string[], mode:
 export async function readAll(manifest: JsonObject | string, config: JsonObject, catalog: ConfiguredAirbyteCatalog, state: StateMessage[] = [], ctx = context()): Promise<ReadResult> {
   const records = new Map<string, Record<string, unknown>[]>();
   const states: StateMessage[] = [];
+  const configUpdates: JsonObject[] = [];
   for await (const batch of new DeclarativeSource().read({ manifest, config }, catalog, state, ctx)) {
     for (const message of batch) {
-      if (message.type === 'RECORD') {
+      if (message.type === 'CONTROL') configUpdates.push(message.control.connectorConfig.config);
+      else if (message.type === 'RECORD') {
         const list = records.get((message as RecordMessage).record.stream) ?? [];
         list.push((message as RecordMessage).record.data);
         records.set((message as RecordMessage).record.stream, list);
@@ -57,7 +61,7 @@ export async function readAll(manifest: JsonObject | string, config: JsonObject,
   }
   const last = new Map<string, StateMessage>();
   for (const s of states) last.set(s.state.stream!.stream_descriptor.name, s);
-  return { records, states, lastStates: [...last.values()] };
+  return { records, states, lastStates: [...last.values()], configUpdates };
 }
 
 export function ids(records: Record<string, unknown>[] | undefined): unknown[] {

@@ -102,6 +102,29 @@ describe('source-declarative against the fake SaaS API', () => {
     expect(server.requests.filter((r) => r.status === 401).length).toBe(server.issuedTokens.length - 1);
   });
 
+  it('asks the platform to store a rotated refresh token, without which the next read could not authenticate', async () => {
+    await start({ auth: { oauth: { clientId: 'cid', clientSecret: 'csecret', refreshToken: 'rt-0', tokenTtlSeconds: 3600, rotateRefreshToken: true } } });
+    const manifest = manifestWith(
+      { path: '/page/users', record_selector: { path: 'data' }, pagination: { type: 'page_number', page_size: 100 } },
+      {
+        spec: { connection_specification: { type: 'object', properties: { base_url: { type: 'string' }, client_id: { type: 'string' }, client_secret: { type: 'string', secret: true }, refresh_token: { type: 'string', secret: true } } } },
+        auth: { type: 'oauth2', grant_type: 'refresh_token', token_url: '{{ config.base_url }}/oauth/token', client_id: '{{ config.client_id }}', client_secret: '{{ config.client_secret }}', refresh_token: '{{ config.refresh_token }}' },
+      },
+    );
+    const cfg = { base_url: server.url, client_id: 'cid', client_secret: 'csecret', refresh_token: 'rt-0' };
+    const first = await readAll(manifest, cfg, configuredCatalog(manifest, ['users']));
+    expect(ids(first.records.get('users'))).toEqual(range(250));
+    expect(first.configUpdates).toHaveLength(1);
+    const stored = first.configUpdates[0]!.config as JsonObject;
+    expect(stored).toEqual({ ...cfg, refresh_token: 'rt-1' });
+
+    // The API revoked rt-0 when it issued rt-1: only the stored config can read again.
+    await expect(readAll(manifest, cfg, configuredCatalog(manifest, ['users']))).rejects.toBeInstanceOf(ConnectorError);
+    const second = await readAll(manifest, stored, configuredCatalog(manifest, ['users']));
+    expect(ids(second.records.get('users'))).toEqual(range(250));
+    expect(second.configUpdates.map((u) => (u.config as JsonObject).refresh_token)).toEqual(['rt-2']);
+  });
+
   it('reads incrementally: the second run asks only for what changed and gets exactly that', async () => {
     await start({ users: 60 });
     const manifest = structuredClone(BASE);

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { assertValidSchema, type ConnectorKind, type ConnectorManifest, type JsonObject } from '@tributary/protocol';
-import type { ConnectorImplementation, Source } from './connector';
+import type { ConnectorImplementation, MessageBatch, Source } from './connector';
 import { assertExecutableDefinition, type ExecutableDefinition } from './process/executable.definition';
 import { executableImplementation } from './process/executable.implementation';
 
@@ -202,10 +202,19 @@ function bindManifest(runner: ConnectorImplementation, manifest: JsonObject): Co
       return {
         check: (config, context) => source.check(bound(config), context),
         discover: (config, context) => source.discover(bound(config), context),
-        read: (config, catalog, state, context) => source.read(bound(config), catalog, state, context),
+        read: (config, catalog, state, context) => unbindControls(source.read(bound(config), catalog, state, context)),
       };
     },
   };
+}
+
+/** Config updates of a bound manifest's runner carry `{manifest, config}`: hand back only the user's config. */
+async function* unbindControls(batches: AsyncIterable<MessageBatch>): AsyncGenerator<MessageBatch> {
+  for await (const batch of batches) {
+    yield batch.map((message) =>
+      message.type === 'CONTROL' ? { ...message, control: { ...message.control, connectorConfig: { config: (message.control.connectorConfig.config.config ?? {}) as JsonObject } } } : message,
+    );
+  }
 }
 
 async function loadImplementation(connector: RegisteredConnector): Promise<ConnectorImplementation> {

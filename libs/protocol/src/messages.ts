@@ -81,7 +81,21 @@ export interface ConnectionStatusMessage {
   connectionStatus: ConnectionStatus;
 }
 
+/**
+ * A connector asking the platform to change its stored config — e.g. an OAuth2 refresh token the
+ * API rotated, which must be kept or the next sync cannot authenticate.
+ */
+export interface ControlMessage {
+  type: 'CONTROL';
+  control: {
+    type: 'CONNECTOR_CONFIG';
+    emitted_at: number;
+    connectorConfig: { config: JsonObject };
+  };
+}
+
 export type ProtocolMessage =
+  | ControlMessage
   | RecordMessage
   | StateMessage
   | LogMessage

@@ -277,6 +277,23 @@ describe('runReplication', () => {
     expect(destination.records().map((m) => ['namespace' in m.record, m.record.stream])).toEqual([[false, 'users']]);
   });
 
+  it('stores a config the source asks to keep before reading any further', async () => {
+    const order: string[] = [];
+    const control = { type: 'CONTROL' as const, control: { type: 'CONNECTOR_CONFIG' as const, emitted_at: 1, connectorConfig: { config: { refresh_token: 'rt-1' } } } };
+    const source = new ScriptedSource([[user(1), control], [user(2), state('users', 2, 'public')]], (n) => order.push(`read ${n}`));
+    const destination = new MemoryDestination();
+    const { input } = replication(source, destination, {
+      onSourceConfigUpdate: async (config) => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        order.push(`stored ${JSON.stringify(config)}`);
+      },
+    });
+    await runReplication(input);
+    expect(order.slice(0, 3)).toEqual(['read 1', 'stored {"refresh_token":"rt-1"}', 'read 2']);
+    // Control messages are the platform's business: the destination never sees them.
+    expect(destination.batches.flat().some((m) => m.type === 'CONTROL')).toBe(false);
+  });
+
   it('drops records of unselected streams with a single warning', async () => {
     const audit = (id: number) => record('audit', id, 'public');
     const source = new ScriptedSource([[audit(1), user(1), audit(2)], [audit(3)], [event(1), state('events', 1)]]);

@@ -65,6 +65,8 @@ export interface ReplicationInput {
   signal: AbortSignal;
   logger: ConnectorLogger;
   onCommit(commit: ReplicationCommit): Promise<void>;
+  /** The source asks for its stored config to change (e.g. a rotated OAuth2 refresh token). */
+  onSourceConfigUpdate?(config: JsonObject): Promise<void>;
   onProgress?(progress: ReplicationProgress): void;
 }
 
@@ -132,6 +134,7 @@ export async function runReplication(input: ReplicationInput): Promise<Replicati
     };
   }
   let pendingQuarantine: ReplicationCommit['quarantined'] = [];
+  const configUpdates: JsonObject[] = [];
   let forwarded = 0;
 
   const progress: ReplicationProgress = { recordsEmitted: {}, totalRecordsEmitted: 0, estimates: {} };
@@ -146,6 +149,8 @@ export async function runReplication(input: ReplicationInput): Promise<Replicati
         const next = await iterator.next();
         if (next.done) break;
         const forwarded = routeBatch(next.value);
+        // Stored before anything after it is read: a rotated credential must never be lost.
+        for (const config of configUpdates.splice(0)) await input.onSourceConfigUpdate?.(config);
         if (forwarded.length) yield forwarded;
         if (input.signal.aborted) throw input.signal.reason ?? new Error('cancelled');
       }
@@ -195,6 +200,9 @@ export async function runReplication(input: ReplicationInput): Promise<Replicati
           break;
         case 'LOG':
           logFromConnector(input.logger, message);
+          break;
+        case 'CONTROL':
+          if (message.control.type === 'CONNECTOR_CONFIG') configUpdates.push(message.control.connectorConfig.config);
           break;
         case 'TRACE':
           handleTrace(message);

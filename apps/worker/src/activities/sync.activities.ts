@@ -5,8 +5,8 @@
 import { Context, CancelledFailure, getClient } from '@temporalio/activity';
 import type { DataSource } from 'typeorm';
 import { classifyError, ConfigError, type ConnectorRegistry, type JsonLogger } from '@tributary/connector-sdk';
-import { ActiveJobExistsError, ActorCatalogEntity, ConnectionEntity, SchemaChangeEntity, type JobEntity, summarizeChanges, type JobRepository, type SchemaDriftRepository } from '@tributary/persistence';
-import { configureCatalog, defaultSelection, formatIssues, streamKey, type AirbyteCatalog, type ConfiguredAirbyteCatalog, type DestinationSyncMode, type StateMessage } from '@tributary/protocol';
+import { ActiveJobExistsError, ActorCatalogEntity, ConnectionEntity, SchemaChangeEntity, type JobEntity, summarizeChanges, type JobRepository, type SchemaDriftRepository, type SecretCipher } from '@tributary/persistence';
+import { collectSecretValues, configureCatalog, defaultSelection, formatIssues, streamKey, validateAgainstSchema, type AirbyteCatalog, type ConfiguredAirbyteCatalog, type DestinationSyncMode, type StateMessage } from '@tributary/protocol';
 import { mapStreamDescriptor, runReplication, type NamespaceMapping } from '@tributary/sync-engine';
 import { connectionScheduleId, type JobOutcome, type PlatformEvent, type ReplicationResult, type SyncActivities } from '@tributary/workflows';
 import type { ActorLoader, LoadedActor } from '../actor-loader';
@@ -22,6 +22,7 @@ export interface SyncActivityDependencies {
   actors: ActorLoader;
   registry: ConnectorRegistry;
   logger: JsonLogger;
+  cipher: SecretCipher;
   /** Pause a connection after this many consecutive failed jobs; 0 never pauses. */
   autoPauseAfterFailures: number;
 }
@@ -206,6 +207,17 @@ export function createSyncActivities(deps: SyncActivityDependencies): SyncActivi
         logger,
         onProgress: (progress) => {
           recordsEmitted = progress.totalRecordsEmitted;
+        },
+        onSourceConfigUpdate: async (config) => {
+          const spec = source.manifest.spec.connectionSpecification;
+          const issues = validateAgainstSchema(spec, config);
+          if (issues.length) {
+            logger.warn(`the source asked to store a config that does not fit its spec; ignored: ${formatIssues(issues)}`);
+            return;
+          }
+          logger = logger.child({}, { secrets: collectSecretValues(spec, config) });
+          await deps.dataSource.query(`UPDATE actors SET config = $2, updated_at = now() WHERE id = $1`, [source.actor.id, JSON.stringify(deps.cipher.seal(spec, config))]);
+          logger.info('the source updated its stored config (e.g. rotated credentials)');
         },
         onCommit: async (commit) => {
           sequence++;

@@ -1,7 +1,7 @@
 // source-declarative's Source: check reads the first page of the check stream, discover describes
 // every stream (declared schema, or one inferred from a sampled page), read walks each configured
 // stream partition by partition, emitting a STATE after each partition and at the end.
-import type { AirbyteCatalog, AirbyteStream, ConfiguredAirbyteCatalog, ConnectionStatus, JsonObject, StateMessage, StreamDescriptor, StreamStatus, TraceMessage } from '@tributary/protocol';
+import type { AirbyteCatalog, AirbyteStream, ConfiguredAirbyteCatalog, ConnectionStatus, ControlMessage, JsonObject, StateMessage, StreamDescriptor, StreamStatus, TraceMessage } from '@tributary/protocol';
 import { streamKey } from '@tributary/protocol';
 import type { ConnectorContext, MessageBatch, Source } from '../connector';
 import { classifyError, ConfigError } from '../errors';
@@ -47,10 +47,45 @@ export class DeclarativeSource implements Source<JsonObject> {
       const descriptor: StreamDescriptor = configured.stream.namespace ? { name: definition.name, namespace: configured.stream.namespace } : { name: definition.name };
       return { definition, descriptor, incremental: configured.sync_mode === 'incremental' };
     });
+    const tokens = new RotatedTokenKeeper(raw, resolved);
     for (const read of reads) {
       const saved = read.incremental ? findStreamState(state, read.descriptor) : undefined;
-      yield* readStream(resolved, read.definition, read.descriptor, saved, context);
+      yield* readStream(resolved, read.definition, read.descriptor, saved, context, tokens);
     }
+  }
+}
+
+/**
+ * OAuth2 APIs may rotate the refresh token on every refresh and revoke the old one: the new one
+ * must reach the stored config, or the next sync cannot authenticate. When the manifest takes the
+ * refresh token from a config field, a rotated token updates that field (for the rest of this
+ * read) and a CONTROL message asks the platform to store it.
+ */
+class RotatedTokenKeeper {
+  private readonly field: string | undefined;
+  private pending: ControlMessage[] = [];
+
+  constructor(
+    private readonly raw: JsonObject,
+    private readonly resolved: ResolvedDeclarativeConfig,
+  ) {
+    const auth = resolved.manifest.auth;
+    const template = auth?.type === 'oauth2' && auth.grant_type === 'refresh_token' ? auth.refresh_token : undefined;
+    this.field = template ? /^\{\{\s*config\.([A-Za-z0-9_]+)\s*\}\}$/.exec(template.trim())?.[1] : undefined;
+  }
+
+  readonly onTokens = (tokens: { refreshToken?: string }): void => {
+    if (!this.field || !tokens.refreshToken || tokens.refreshToken === this.resolved.config[this.field]) return;
+    this.resolved.config[this.field] = tokens.refreshToken;
+    const userConfig = { ...((this.raw.config ?? {}) as JsonObject), [this.field]: tokens.refreshToken };
+    this.pending.push({ type: 'CONTROL', control: { type: 'CONNECTOR_CONFIG', emitted_at: Date.now(), connectorConfig: { config: { ...this.raw, config: userConfig } } } });
+  };
+
+  /** Config updates not emitted yet. */
+  take(): ControlMessage[] {
+    const taken = this.pending;
+    this.pending = [];
+    return taken;
   }
 }
 
@@ -60,8 +95,9 @@ async function* readStream(
   descriptor: StreamDescriptor,
   saved: JsonObject | undefined,
   context: ConnectorContext,
+  tokens: RotatedTokenKeeper,
 ): AsyncGenerator<MessageBatch> {
-  const environment: RequesterEnvironment = { logger: context.logger, signal: context.signal };
+  const environment: RequesterEnvironment = { logger: context.logger, signal: context.signal, hooks: { onTokens: tokens.onTokens } };
   const cursor = definition.incremental ? new IncrementalCursor(definition.incremental, { config }, !!definition.parent, saved, definition.name) : undefined;
   const stream = new DeclarativeStream(manifest, definition, config, environment);
   const namespace = descriptor.namespace ? { namespace: descriptor.namespace } : {};
@@ -74,7 +110,7 @@ async function* readStream(
         if (!page.records.length) continue;
         const emittedAt = Date.now();
         count += page.records.length;
-        yield page.records.map((data) => ({ type: 'RECORD' as const, record: { stream: descriptor.name, ...namespace, data, emitted_at: emittedAt } }));
+        yield [...tokens.take(), ...page.records.map((data) => ({ type: 'RECORD' as const, record: { stream: descriptor.name, ...namespace, data, emitted_at: emittedAt } }))];
       }
       // A finished partition is a checkpoint: a resumed read skips it.
       if (partition.parent && cursor) {
@@ -82,7 +118,7 @@ async function* readStream(
         count = 0;
       }
     }
-    yield [stateMessage(descriptor, cursor?.state() ?? saved ?? {}, count), streamStatus(descriptor, 'COMPLETE')];
+    yield [...tokens.take(), stateMessage(descriptor, cursor?.state() ?? saved ?? {}, count), streamStatus(descriptor, 'COMPLETE')];
   } finally {
     await stream.close();
   }

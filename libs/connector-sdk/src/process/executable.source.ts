@@ -41,7 +41,7 @@ export class ExecutableSource implements Source<JsonObject> {
       let finished = false;
       try {
         for await (const batch of child.messages()) {
-          const forward = batch.filter((message) => message.type === 'RECORD' || message.type === 'STATE' || message.type === 'TRACE');
+          const forward = batch.filter((message) => message.type === 'RECORD' || message.type === 'STATE' || message.type === 'TRACE' || message.type === 'CONTROL');
           if (forward.length) yield forward;
         }
         finished = true;
