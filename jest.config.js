@@ -40,7 +40,11 @@ const common = {
 
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,connectors,apps}/*/src/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{libs,connectors,apps}/*/src/**/*.spec.ts', '<rootDir>/apps/console/{lib,components}/**/*.spec.ts'],
+    },
     {
       ...common,
       displayName: 'integration',

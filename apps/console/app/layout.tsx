@@ -3,8 +3,9 @@ import type { ReactNode } from 'react';
 import './globals.css';
 
 export const metadata: Metadata = {
-  title: 'Tributary',
-  description: 'Open-source ELT connector platform',
+  title: { default: 'Tributary', template: '%s · Tributary' },
+  description: 'Open-source ELT: connectors, connections and syncs',
+  icons: { icon: '/icon.svg' },
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {
