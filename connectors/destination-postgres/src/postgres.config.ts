@@ -1,67 +1,27 @@
-// The destination's configuration: validated once where it enters (check, write) against the
-// spec in tributary.connector.json, defaults filled in, and turned into the driver's client config.
-import { readFileSync } from 'node:fs';
+// The destination's configuration: validated once where it enters (check, write) against the spec
+// in tributary.connector.json, defaults filled in; connection handling is shared by every
+// PostgreSQL connector (@tributary/connector-sdk/postgres).
 import { join } from 'node:path';
 import type { ClientConfig } from 'pg';
-import { ConfigError, MANIFEST_FILE } from '@tributary/connector-sdk';
-import { type ConnectorSpecification, formatIssues, type JsonObject, validateAgainstSchema } from '@tributary/protocol';
+import { parseConfig, readPackageSpec } from '@tributary/connector-sdk';
+import { postgresClientConfig, type PostgresConnectionConfig } from '@tributary/connector-sdk/postgres';
+import type { JsonObject } from '@tributary/protocol';
 
-export type SslMode = 'disable' | 'require' | 'verify-ca' | 'verify-full';
-
-export interface PostgresDestinationConfig {
-  host: string;
-  port: number;
-  database: string;
-  username: string;
-  password?: string;
+export interface PostgresDestinationConfig extends PostgresConnectionConfig {
   schema: string;
-  ssl_mode: SslMode;
-  ssl_ca_certificate?: string;
   batch_size_mb: number;
 }
 
 /** `application_name` of every connection: lets operators (and tests) find them in pg_stat_activity. */
 export const APPLICATION_NAME = 'tributary-destination-postgres';
 
-export const DESTINATION_SPEC = (JSON.parse(readFileSync(join(__dirname, '..', MANIFEST_FILE), 'utf8')) as { spec: ConnectorSpecification }).spec;
-
-const DEFAULTS = Object.fromEntries(
-  Object.entries(DESTINATION_SPEC.connectionSpecification.properties as Record<string, { default?: unknown }>)
-    .filter(([, property]) => property.default !== undefined)
-    .map(([name, property]) => [name, property.default]),
-) as unknown as PostgresDestinationConfig;
+export const DESTINATION_SPEC = readPackageSpec(join(__dirname, '..'));
 
 /** Throws ConfigError naming every invalid field. */
 export function parseDestinationConfig(config: JsonObject): PostgresDestinationConfig {
-  const issues = validateAgainstSchema(DESTINATION_SPEC.connectionSpecification, config);
-  if (issues.length > 0) throw new ConfigError(`Invalid PostgreSQL destination configuration: ${formatIssues(issues)}.`);
-  return { ...DEFAULTS, ...(config as Partial<PostgresDestinationConfig>) } as PostgresDestinationConfig;
+  return parseConfig<PostgresDestinationConfig>(DESTINATION_SPEC, config, 'PostgreSQL destination');
 }
 
 export function clientConfig(config: PostgresDestinationConfig): ClientConfig {
-  return {
-    host: config.host,
-    port: config.port,
-    database: config.database,
-    user: config.username,
-    password: config.password || undefined,
-    application_name: APPLICATION_NAME,
-    connectionTimeoutMillis: 30_000,
-    keepAlive: true,
-    ssl: sslOptions(config.ssl_mode, config.ssl_ca_certificate),
-  };
-}
-
-function sslOptions(mode: SslMode, ca: string | undefined): ClientConfig['ssl'] {
-  switch (mode) {
-    case 'disable':
-      return false;
-    case 'require':
-      return { rejectUnauthorized: false };
-    case 'verify-ca':
-      // The chain must lead to the CA; the host name is not compared.
-      return { rejectUnauthorized: true, ca: ca || undefined, checkServerIdentity: () => undefined };
-    case 'verify-full':
-      return { rejectUnauthorized: true, ca: ca || undefined };
-  }
+  return postgresClientConfig(config, APPLICATION_NAME);
 }

@@ -16,7 +16,7 @@ import { type ConfiguredAirbyteCatalog, type ConfiguredAirbyteStream, type Conne
 import { conversionExpression, widenedType } from './column.type';
 import { qualifiedName, quoteIdentifier, shortHash } from './identifier';
 import { clientConfig, parseDestinationConfig, type PostgresDestinationConfig } from './postgres.config';
-import { postgresError } from './postgres.errors';
+import { postgresError } from '@tributary/connector-sdk/postgres';
 import { clearTables } from './table.clear';
 import { planStream, StreamBuffer, type StreamPlan } from './stream.target';
 import {

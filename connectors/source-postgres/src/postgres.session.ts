@@ -6,7 +6,7 @@ import { to as copyTo } from 'pg-copy-streams';
 import type { ConnectorContext } from '@tributary/connector-sdk';
 import { CopyLineSplitter, parseCopyRow } from './copy-text.parser';
 import { clientConfig, type PostgresSourceConfig } from './postgres.config';
-import { postgresError } from './postgres.errors';
+import { postgresError } from '@tributary/connector-sdk/postgres';
 
 const SESSION_SETTINGS = "SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'; SET bytea_output = 'hex'; SET extra_float_digits = 1; SET statement_timeout = 0";
 

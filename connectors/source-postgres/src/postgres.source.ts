@@ -23,7 +23,7 @@ import {
   type StreamStatus,
 } from '@tributary/protocol';
 import { parseSourceConfig, type PostgresSourceConfig } from './postgres.config';
-import { postgresError } from './postgres.errors';
+import { postgresError } from '@tributary/connector-sdk/postgres';
 import { closeClient, copyRows, openClient } from './postgres.session';
 import { findRelation, loadRelations, type PgRelation } from './pg-catalog.query';
 import { columnConverter, columnSchema, type PgColumn } from './pg-type.mapping';
