@@ -87,6 +87,7 @@ export default tseslint.config(
             },
             { sourceTag: 'scope:console', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'scope:bench', onlyDependOnLibsWithTags: [] },
           ],
         },
       ],

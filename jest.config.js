@@ -48,7 +48,7 @@ module.exports = {
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{libs,connectors,apps}/*/test/**/*.test.ts', '<rootDir>/e2e/**/*.e2e.ts'],
+      testMatch: ['<rootDir>/{libs,connectors,apps}/*/test/**/*.test.ts', '<rootDir>/bench/test/**/*.test.ts', '<rootDir>/e2e/**/*.e2e.ts'],
       globalSetup: '<rootDir>/tools/testing/global-setup.ts',
       globalTeardown: '<rootDir>/tools/testing/global-teardown.ts',
       // Jest reads testTimeout only at the top level; this file sets it for integration tests.

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { createTestDatabase, startStack, type Stack, type TestDatabase } from '../../tools/testing';
-import { readJsonl, runJob } from '../support/jobs';
+import { postgresConnectionConfig, readJsonl, runJob } from '../support/jobs';
 
 let stack: Stack;
 let database: TestDatabase;
@@ -31,11 +31,10 @@ async function pipeline(contract: Record<string, unknown>) {
   await sql.query(`CREATE SCHEMA ${schema}`);
   await sql.query(`CREATE TABLE ${schema}.items (id integer PRIMARY KEY, score integer, note text)`);
   await sql.query(`INSERT INTO ${schema}.items VALUES (1, 10, 'a'), (2, 20, 'b')`);
-  const url = new URL(database.url);
   const source = await stack.request('POST', '/sources', {
     name: schema,
     definitionId: 'source-postgres',
-    config: { host: url.hostname, port: Number(url.port), database: database.name, username: decodeURIComponent(url.username), ...(url.password ? { password: decodeURIComponent(url.password) } : {}), schemas: [schema] },
+    config: { ...postgresConnectionConfig(database.url), schemas: [schema] },
   });
   const outDir = join(stack.dataDir, schema);
   const destination = await stack.request('POST', '/destinations', { name: schema, definitionId: 'destination-local-files', config: { destination_path: outDir } });

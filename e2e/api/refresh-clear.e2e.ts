@@ -3,7 +3,7 @@
 // stream and resets its state so the next sync starts from nothing.
 import { Client } from 'pg';
 import { createTestDatabase, startStack, type Stack, type TestDatabase } from '../../tools/testing';
-import { runJob, waitForJob } from '../support/jobs';
+import { postgresConnectionConfig, runJob, waitForJob } from '../support/jobs';
 
 describe('refresh and clear', () => {
   let stack: Stack;
@@ -30,12 +30,11 @@ describe('refresh and clear', () => {
   };
 
   it('refreshes from scratch behind an atomic swap, and clears data and state', async () => {
-    const url = new URL(warehouse.url);
     const source = await stack.request('POST', '/sources', { name: 'Faker', definitionId: 'source-faker', config: { count: 100, state_checkpoint_interval: 50 } });
     const destination = await stack.request('POST', '/destinations', {
       name: 'Warehouse',
       definitionId: 'destination-postgres',
-      config: { host: url.hostname, port: Number(url.port), database: warehouse.name, username: decodeURIComponent(url.username), ...(url.password ? { password: decodeURIComponent(url.password) } : {}), schema: 'analytics' },
+      config: { ...postgresConnectionConfig(warehouse.url), schema: 'analytics' },
     });
     expect(destination.status).toBe(201);
     const connection = await stack.request('POST', '/connections', {

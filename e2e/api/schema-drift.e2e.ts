@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { createTestDatabase, startStack, type Stack, type TestDatabase } from '../../tools/testing';
-import { readJsonl, runJob as runSharedJob } from '../support/jobs';
+import { postgresConnectionConfig, readJsonl, runJob as runSharedJob } from '../support/jobs';
 
 type Body = Record<string, unknown>;
 
@@ -25,11 +25,10 @@ async function setUp(policy: { nonBreaking: string; breaking: string }, stream: 
   await sql.query(`CREATE SCHEMA ${schema}`);
   await sql.query(`CREATE TABLE ${schema}.items (id integer PRIMARY KEY, name text NOT NULL, score numeric(10,2), updated_at timestamptz NOT NULL DEFAULT now())`);
   await sql.query(`INSERT INTO ${schema}.items (id, name, score) VALUES (1, 'one', 1.5), (2, 'two', 2.5)`);
-  const url = new URL(database.url);
   const source = await stack.request('POST', '/sources', {
     name: schema,
     definitionId: 'source-postgres',
-    config: { host: url.hostname, port: Number(url.port), database: database.name, username: decodeURIComponent(url.username), ...(url.password ? { password: decodeURIComponent(url.password) } : {}), schemas: [schema] },
+    config: { ...postgresConnectionConfig(database.url), schemas: [schema] },
   });
   expect(source.status).toBe(201);
   const outDir = join(stack.dataDir, schema);

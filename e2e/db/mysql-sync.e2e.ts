@@ -6,15 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { type Connection, createConnection } from 'mysql2/promise';
 import { Client } from 'pg';
 import { createTestDatabase, startStack, type Stack, type TestDatabase } from '../../tools/testing';
+import { postgresConnectionConfig, TERMINAL_STATUSES as TERMINAL, type JobView as Job } from '../support/jobs';
 
-interface Job {
-  id: string;
-  status: string;
-  recordsCommitted: number;
-  failure: { type: string; message: string } | null;
-}
-
-const TERMINAL = ['succeeded', 'failed', 'cancelled'];
 const MYSQL_URL = new URL(process.env['TRIBUTARY_TEST_MYSQL_URL'] || 'mysql://root@127.0.0.1:3306');
 
 /** Setup outside a test cannot assert: a failed creation throws with the API's answer. */
@@ -22,10 +15,6 @@ function created(response: { status: number; body: unknown }): void {
   if (response.status !== 201) throw new Error(`expected 201 Created, got ${response.status}: ${JSON.stringify(response.body)}`);
 }
 
-function postgresConfig(url: string): Record<string, unknown> {
-  const u = new URL(url);
-  return { host: u.hostname, port: Number(u.port || 5432), database: u.pathname.slice(1), username: decodeURIComponent(u.username), ...(u.password ? { password: decodeURIComponent(u.password) } : {}) };
-}
 
 describe('MariaDB to PostgreSQL through the platform', () => {
   let stack: Stack;
@@ -61,7 +50,7 @@ describe('MariaDB to PostgreSQL through the platform', () => {
     created(source);
     const check = await stack.request('POST', `/sources/${source.body.id as string}/check`);
     if (check.body.status !== 'succeeded') throw new Error(`the MariaDB source check failed: ${JSON.stringify(check.body)}`);
-    const target = await stack.request('POST', '/destinations', { name: 'Warehouse', definitionId: 'destination-postgres', config: { ...postgresConfig(destinationDb.url), schema: 'public' } });
+    const target = await stack.request('POST', '/destinations', { name: 'Warehouse', definitionId: 'destination-postgres', config: { ...postgresConnectionConfig(destinationDb.url), schema: 'public' } });
     created(target);
     const connection = await stack.request('POST', '/connections', {
       sourceId: source.body.id,

@@ -3,34 +3,10 @@
 // terminated source backend is retried as transient, and 50 syncs leave no connection behind.
 import { Client } from 'pg';
 import { createTestDatabase, startStack, type Stack, type TestDatabase } from '../../tools/testing';
+import { postgresConnectionConfig, TERMINAL_STATUSES as TERMINAL, waitForJob, type JobView as Job } from '../support/jobs';
 
-interface Job {
-  id: string;
-  status: string;
-  recordsCommitted: number;
-  failure: { type: string; message: string } | null;
-  attempts?: { number: number; status: string; resumed: boolean }[];
-}
-
-const TERMINAL = ['succeeded', 'failed', 'cancelled'];
 /** Rows of the large table of the kill test: 1M syncs in about 10 s here. */
 const LARGE_ROWS = 1_000_000;
-
-function connectionConfig(url: string): Record<string, unknown> {
-  const u = new URL(url);
-  return { host: u.hostname, port: Number(u.port || 5432), database: u.pathname.slice(1), username: decodeURIComponent(u.username), ...(u.password ? { password: decodeURIComponent(u.password) } : {}) };
-}
-
-async function waitForJob(stack: Stack, jobId: string, until: (job: Job) => boolean, timeoutMs = 240_000): Promise<Job> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { body } = await stack.request('GET', `/jobs/${jobId}`);
-    const job = body as unknown as Job;
-    if (until(job)) return job;
-    if (Date.now() > deadline) throw new Error(`job ${jobId} did not reach the expected state in time: ${JSON.stringify(job)}\n${stack.output().slice(-5000)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('PostgreSQL to PostgreSQL through the platform', () => {
   let stack: Stack;
@@ -61,9 +37,9 @@ describe('PostgreSQL to PostgreSQL through the platform', () => {
   });
 
   async function pipeline(stream: string, syncMode: string, schema: string, sourceExtra: Record<string, unknown> = {}) {
-    const src = await stack.request('POST', '/sources', { name: `PG ${schema}`, definitionId: 'source-postgres', config: { ...connectionConfig(sourceDb.url), schemas: ['public'], ...sourceExtra } });
+    const src = await stack.request('POST', '/sources', { name: `PG ${schema}`, definitionId: 'source-postgres', config: { ...postgresConnectionConfig(sourceDb.url), schemas: ['public'], ...sourceExtra } });
     expect(src.status).toBe(201);
-    const dst = await stack.request('POST', '/destinations', { name: `PG ${schema}`, definitionId: 'destination-postgres', config: { ...connectionConfig(destinationDb.url), schema } });
+    const dst = await stack.request('POST', '/destinations', { name: `PG ${schema}`, definitionId: 'destination-postgres', config: { ...postgresConnectionConfig(destinationDb.url), schema } });
     expect(dst.status).toBe(201);
     const conn = await stack.request('POST', '/connections', {
       sourceId: src.body.id,

@@ -9,14 +9,8 @@ import { join } from 'node:path';
 import { duckdbQuery, sqlFileList } from '../../tools/testing/duckdb-cli';
 import { startS3Server, type S3TestServer } from '../../tools/testing/s3-server';
 import { startStack, type Stack } from '../../tools/testing/stack';
+import { TERMINAL_STATUSES as TERMINAL, waitForJob } from '../support/jobs';
 
-interface Job {
-  id: string;
-  status: string;
-  recordsCommitted: number;
-  failure: { type: string; message: string } | null;
-  attempts?: { number: number; status: string; resumed: boolean }[];
-}
 interface ManifestFile {
   path: string;
   records: number;
@@ -26,20 +20,6 @@ interface Manifest {
   generation: number;
   files: ManifestFile[];
   pending: Record<string, unknown>;
-}
-
-const TERMINAL = ['succeeded', 'failed', 'cancelled'];
-
-async function waitForJob(stack: Stack, jobId: string, until: (job: Job) => boolean, timeoutMs = 150_000): Promise<Job> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { status, body } = await stack.request('GET', `/jobs/${jobId}`);
-    expect(status).toBe(200);
-    const job = body as unknown as Job;
-    if (until(job)) return job;
-    if (Date.now() > deadline) throw new Error(`job ${jobId} did not reach the expected state in time: ${JSON.stringify(job)}\n${stack.output().slice(-4000)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 describe('faker → S3 Parquet through the platform', () => {

@@ -23,7 +23,7 @@ export async function waitForJob(stack: Stack, jobId: string, until: (job: JobVi
     if (status !== 200) throw new Error(`GET /jobs/${jobId} answered ${status}: ${JSON.stringify(body)}`);
     const job = body as unknown as JobView;
     if (until(job)) return job;
-    if (Date.now() > deadline) throw new Error(`job ${jobId} did not reach the expected state in time: ${JSON.stringify(job)}`);
+    if (Date.now() > deadline) throw new Error(`job ${jobId} did not reach the expected state in time: ${JSON.stringify(job)}\n${stack.output().slice(-4000)}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -42,4 +42,16 @@ export function readJsonl(file: string): Record<string, unknown>[] {
     .split('\n')
     .filter((line) => line.length > 0)
     .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** The connection fields of a PostgreSQL connector config for a database URL. */
+export function postgresConnectionConfig(url: string): Record<string, unknown> {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 5432),
+    database: decodeURIComponent(u.pathname.slice(1)),
+    username: decodeURIComponent(u.username),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+  };
 }
