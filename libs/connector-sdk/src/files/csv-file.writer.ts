@@ -3,6 +3,7 @@
 // values are empty fields; objects and arrays are JSON; bytes are base64; the rest is its text.
 import type { Column } from './column-plan';
 import { replaceBytes } from './jsonl-file.writer';
+import { LineFileWriter } from './line-file.writer';
 import type { ObjectSink } from './object-store';
 import type { RecordFileWriter } from './record-file.writer';
 
@@ -19,61 +20,18 @@ export function csvField(value: unknown): string {
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export class CsvFileWriter implements RecordFileWriter {
-  private chunks: string[] = [];
-  private chars = 0;
-  rows = 0;
-  private readonly names: string[];
-  private readonly wholeRecord: boolean[];
-
-  constructor(
-    private readonly sink: ObjectSink,
-    columns: Column[],
-  ) {
-    this.names = columns.map((c) => c.name);
-    this.wholeRecord = columns.map((c) => c.source === 'record');
-    const header = `${this.names.map(csvField).join(',')}\r\n`;
-    this.chunks.push(header);
-    this.chars = header.length;
-  }
-
-  get pendingBytes(): number {
-    return this.chars;
-  }
-
-  get bytes(): number {
-    return this.sink.bytes;
-  }
-
-  add(row: Record<string, unknown>): void {
+export function createCsvFileWriter(sink: ObjectSink, columns: Column[]): RecordFileWriter {
+  const names = columns.map((c) => c.name);
+  const wholeRecord = columns.map((c) => c.source === 'record');
+  const encodeLine = (row: Record<string, unknown>): string => {
     let line = '';
-    for (let i = 0; i < this.names.length; i++) {
+    for (let i = 0; i < names.length; i++) {
       if (i > 0) line += ',';
-      line += csvField(this.wholeRecord[i] ? dataOf(row) : row[this.names[i]]);
+      line += csvField(wholeRecord[i] ? dataOf(row) : row[names[i]!]);
     }
-    line += '\r\n';
-    this.chunks.push(line);
-    this.chars += line.length;
-    this.rows++;
-  }
-
-  async flush(): Promise<void> {
-    if (this.chunks.length === 0) return;
-    const data = Buffer.from(this.chunks.join(''), 'utf8');
-    this.chunks = [];
-    this.chars = 0;
-    await this.sink.write(data);
-  }
-
-  async finish(): Promise<void> {
-    await this.flush();
-    await this.sink.close();
-  }
-
-  abort(): Promise<void> {
-    this.chunks = [];
-    return this.sink.abort();
-  }
+    return `${line}\r\n`;
+  };
+  return new LineFileWriter(sink, encodeLine, `${names.map(csvField).join(',')}\r\n`);
 }
 
 /** The record's own fields, without the metadata columns (for schemaless streams). */

@@ -2,9 +2,9 @@
 // path), encoded bytes leave in large chunks through flush() into an ObjectSink, and finish()
 // writes what remains (for Parquet, the last row group and the footer).
 import type { Column } from './column-plan';
-import { CsvFileWriter } from './csv-file.writer';
+import { createCsvFileWriter } from './csv-file.writer';
 import { GzipSink } from './gzip.sink';
-import { JsonlFileWriter } from './jsonl-file.writer';
+import { createJsonlFileWriter } from './jsonl-file.writer';
 import type { ObjectSink } from './object-store';
 import { ParquetFileWriter } from './parquet-file.writer';
 
@@ -54,9 +54,9 @@ export function formatProblem(options: Pick<FormatOptions, 'format' | 'compressi
 export function createRecordFileWriter(sink: ObjectSink, columns: Column[], options: FormatOptions, context: { stream: string; path: string }): RecordFileWriter {
   switch (options.format) {
     case 'jsonl':
-      return new JsonlFileWriter(options.compression === 'gzip' ? new GzipSink(sink) : sink);
+      return createJsonlFileWriter(options.compression === 'gzip' ? new GzipSink(sink) : sink);
     case 'csv':
-      return new CsvFileWriter(options.compression === 'gzip' ? new GzipSink(sink) : sink, columns);
+      return createCsvFileWriter(options.compression === 'gzip' ? new GzipSink(sink) : sink, columns);
     case 'parquet':
       return new ParquetFileWriter(sink, columns, options, context);
   }
