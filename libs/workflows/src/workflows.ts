@@ -62,10 +62,11 @@ export async function syncConnectionWorkflow(input: SyncWorkflowInput): Promise<
     if (!created) return { jobId: null, status: 'skipped', recordsCommitted: 0 };
     jobId = created.jobId;
   }
-  await bookkeeping.markJobRunning(jobId);
   let outcome: JobOutcome;
   let recordsCommitted = 0;
   try {
+    // Inside the try: a cancel that arrives before the replication starts still ends the job.
+    await bookkeeping.markJobRunning(jobId);
     const result = await replicate({ jobId, connectionId: input.connectionId });
     recordsCommitted = result.recordsCommitted;
     outcome = { status: 'succeeded' };
