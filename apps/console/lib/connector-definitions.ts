@@ -16,6 +16,7 @@ function toDefinition(payload: DefinitionPayload): ConnectorDefinition {
     documentationUrl: payload.documentationUrl ?? null,
     origin: payload.origin,
     available: payload.available,
+    declarative: payload.declarative,
   };
 }
 

@@ -7,6 +7,7 @@ const LINKS = [
   { href: '/sources', label: 'Sources' },
   { href: '/destinations', label: 'Destinations' },
   { href: '/catalog', label: 'Connector catalog' },
+  { href: '/builder', label: 'Builder' },
 ];
 
 export function NavLinks() {

@@ -68,6 +68,8 @@ export interface ConnectorDefinition {
   documentationUrl: string | null;
   origin: Schemas['ConnectorDefinitionDto']['origin'];
   available: boolean;
+  /** A source made of a declarative manifest: editable in the Connector Builder. */
+  declarative: boolean;
 }
 
 export interface ConnectorDefinitionDetail extends ConnectorDefinition {

@@ -96,6 +96,9 @@ export async function testDeclarativeStream(raw: { manifest: unknown; config?: J
   const stream = new DeclarativeStream(manifest, definition, config, environment);
   const inferrer = new SchemaInferrer();
   const result: StreamTestResult = { stream: definition.name, pages: [], records: [], recordCount: 0, more: false, inferredSchema: {}, state: null, logs, error: null };
+  // The cursor has already seen a page when the page arrives: the state shown is the one after the
+  // last page kept, not after the page fetched only to learn whether more remain.
+  let stateAfterKeptPages = cursor ? cursor.state() : null;
   try {
     outer: for await (const partition of partitionsOf(manifest, definition, config, environment)) {
       for await (const page of stream.pages(partition, { cursor, signal: options.signal })) {
@@ -109,7 +112,9 @@ export async function testDeclarativeStream(raw: { manifest: unknown; config?: J
           if (result.records.length < maxRecords) result.records.push(item);
         }
         result.recordCount += page.records.length;
+        stateAfterKeptPages = cursor ? cursor.state() : null;
       }
+      stateAfterKeptPages = cursor ? cursor.state() : null;
     }
   } catch (error) {
     if (options.signal?.aborted) throw error;
@@ -119,7 +124,7 @@ export async function testDeclarativeStream(raw: { manifest: unknown; config?: J
     await stream.close();
   }
   result.inferredSchema = inferrer.schema();
-  result.state = cursor ? cursor.state() : null;
+  result.state = stateAfterKeptPages;
   result.records = result.records.map((r) => mask.value(r) as Record<string, unknown>);
   return result;
 }

@@ -27,9 +27,16 @@ export default async function ConnectorPage({ params }: { params: Promise<{ id: 
             </p>
           </div>
         </div>
-        <Link className="button primary" href={`/${collection}/new?definition=${encodeURIComponent(definition.id)}`}>
-          Set up this {definition.kind}
-        </Link>
+        <div className="row">
+          {definition.declarative ? (
+            <Link className="button" href={`/builder/${encodeURIComponent(definition.id)}`}>
+              Edit in Builder
+            </Link>
+          ) : null}
+          <Link className="button primary" href={`/${collection}/new?definition=${encodeURIComponent(definition.id)}`}>
+            Set up this {definition.kind}
+          </Link>
+        </div>
       </div>
       {definition.description ? <p>{definition.description}</p> : null}
       <section className="card" aria-labelledby="docs-heading">
