@@ -18,6 +18,7 @@ import { join, resolve } from 'node:path';
 import { findFreePort, LOOPBACK } from '../../apps/cli/src/stack/free-port';
 import { ManagedProcess, describeExit, type ProcessExit, type StopOptions } from '../../apps/cli/src/stack/managed-process';
 import { httpOk, waitUntil } from '../../apps/cli/src/stack/wait-until';
+import { WORKER_NODE_FLAGS } from '../../apps/cli/src/config/workspace';
 import { createTestDatabase, type TestDatabase } from './test-database';
 import { testTemporalAddress } from './test-environment';
 
@@ -139,7 +140,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Stack
     const child = ManagedProcess.spawn({
       name,
       command: process.execPath,
-      args: ['--require', EXIT_WITH_PARENT, entry],
+      args: ['--require', EXIT_WITH_PARENT, ...(entry === WORKER_MAIN ? WORKER_NODE_FLAGS : []), entry],
       cwd: ROOT,
       env,
       keepLines: KEEP_LINES,

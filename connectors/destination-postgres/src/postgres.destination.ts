@@ -101,8 +101,10 @@ export class PostgresDestination implements Destination<JsonObject> {
           inTransaction = true;
         }
         buffered -= buffer.size;
-        const text = buffer.take();
-        await withErrors(`loading stream "${buffer.plan.key}"`, () => copyText(client, copyFromSql(loadTarget(buffer.plan), buffer.plan.columns.map((c) => c.name)), text));
+        const chunks = buffer.take();
+        await withErrors(`loading stream "${buffer.plan.key}"`, () => copyChunks(client, copyFromSql(loadTarget(buffer.plan), buffer.plan.columns.map((c) => c.name)), chunks));
+        // Sent and acknowledged: the chunks can hold the next rows.
+        buffer.release(chunks);
         buffer.copied = true;
       };
 
@@ -137,13 +139,24 @@ export class PostgresDestination implements Destination<JsonObject> {
         return { states, position, stats };
       };
 
+      // The previous record's stream and buffer: consecutive records are nearly always of one stream.
+      let lastStream: string | undefined;
+      let lastNamespace: string | undefined;
+      let lastBuffer: StreamBuffer | undefined;
       for await (const batch of input) {
         context.signal.throwIfAborted();
         for (const message of batch) {
           if (message.type === 'RECORD') {
-            const key = message.record.namespace ? `${message.record.namespace}.${message.record.stream}` : message.record.stream;
-            const buffer = buffers.get(key);
-            if (!buffer) throw new SystemError(`Received a record of stream "${key}", which is not in the configured catalog.`);
+            const { stream, namespace } = message.record;
+            let buffer = lastBuffer;
+            if (buffer === undefined || stream !== lastStream || namespace !== lastNamespace) {
+              const key = namespace ? `${namespace}.${stream}` : stream;
+              buffer = buffers.get(key);
+              if (!buffer) throw new SystemError(`Received a record of stream "${key}", which is not in the configured catalog.`);
+              lastStream = stream;
+              lastNamespace = namespace;
+              lastBuffer = buffer;
+            }
             const before = buffer.size;
             buffer.add(message, sequence + 1);
             buffered += buffer.size - before;
@@ -216,8 +229,8 @@ async function withErrors<T>(doing: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
-async function copyText(client: Client, sql: string, text: string): Promise<void> {
-  await pipeline(Readable.from([Buffer.from(text, 'utf8')]), client.query(copyFrom(sql)));
+async function copyChunks(client: Client, sql: string, chunks: Buffer[]): Promise<void> {
+  await pipeline(Readable.from(chunks, { objectMode: false }), client.query(copyFrom(sql)));
 }
 
 function loadTarget(plan: StreamPlan): string {

@@ -65,9 +65,24 @@ export function streamTable(stream: { name: string; namespace?: string | null },
   return { schema: safeIdentifier(stream.namespace || defaultSchema), table: safeIdentifier(stream.name) };
 }
 
-/** Buffers one stream's rows as COPY text, encoded for the columns' actual types. */
+/** Bytes of one chunk of encoded rows (a row longer than this gets a chunk of its own). */
+const CHUNK_BYTES = 256 * 1024;
+/**
+ * Spent chunks kept for reuse, shared by every stream of every sync in the process and capped
+ * (16 MB), so memory held between flushes does not grow with the number of streams.
+ */
+const SPARE_CHUNKS = 64;
+const spareChunks: Buffer[] = [];
+
+/**
+ * Buffers one stream's rows as COPY text, encoded for the columns' actual types. Each row is
+ * written as UTF-8 straight into reusable chunks: no array of row strings to join and no second
+ * copy of the whole batch as one string before it is sent.
+ */
 export class StreamBuffer {
-  private parts: string[] = [];
+  private full: Buffer[] = [];
+  private chunk: Buffer | undefined;
+  private used = 0;
   /** Characters buffered since the last flush. */
   size = 0;
   /** Records and characters since the last commit. */
@@ -101,18 +116,43 @@ export class StreamBuffer {
     let line = '';
     for (let i = 0; i < fields.length; i++) line += `${this.encoders[i]!(data[fields[i]!])}\t`;
     line += `${randomUUID()}\t${this.extractedAt}\t${this.syncIdText}\t${checkpoint}\n`;
-    this.parts.push(line);
+    this.append(line);
     this.size += line.length;
     this.records++;
     this.bytes += line.length;
   }
 
-  /** Hands the buffered text over (and empties the buffer). */
-  take(): string {
-    const text = this.parts.join('');
-    this.parts = [];
+  private append(line: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    const room = line.length * 3;
+    let chunk = this.chunk;
+    if (chunk === undefined || this.used + room > chunk.length) {
+      if (chunk !== undefined && this.used > 0) this.full.push(chunk.subarray(0, this.used));
+      chunk = room > CHUNK_BYTES ? Buffer.allocUnsafe(room) : (spareChunks.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES));
+      this.chunk = chunk;
+      this.used = 0;
+    }
+    this.used += chunk.write(line, this.used, 'utf8');
+  }
+
+  /** Hands the buffered rows over as UTF-8 chunks (and empties the buffer); see `release`. */
+  take(): Buffer[] {
+    if (this.chunk !== undefined && this.used > 0) this.full.push(this.chunk.subarray(0, this.used));
+    const chunks = this.full;
+    this.full = [];
+    this.chunk = undefined;
+    this.used = 0;
     this.size = 0;
-    return text;
+    return chunks;
+  }
+
+  /** Gives back chunks from `take` once they have been sent (never while anything may still read them). */
+  release(chunks: Buffer[]): void {
+    for (const view of chunks) {
+      if (spareChunks.length >= SPARE_CHUNKS) break;
+      // A view of a whole standard chunk (not of a shared pool, not an oversized row).
+      if (view.byteOffset === 0 && view.buffer.byteLength === CHUNK_BYTES) spareChunks.push(Buffer.from(view.buffer, 0, CHUNK_BYTES));
+    }
   }
 
   takeStats(): { records: number; bytes: number } {

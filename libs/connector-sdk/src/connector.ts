@@ -24,7 +24,11 @@ export interface ConnectorContext {
   signal: AbortSignal;
 }
 
-/** A batch of messages in emission order. Batches keep per-record overhead off the hot path. */
+/**
+ * A batch of messages in emission order. Batches keep per-record overhead off the hot path.
+ * Once yielded, a batch and its messages belong to the platform (the sync engine renames records
+ * in place): a source builds fresh message objects and never touches them again.
+ */
 export type MessageBatch = ProtocolMessage[];
 
 export interface Source<TConfig = JsonObject> {

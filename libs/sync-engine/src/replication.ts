@@ -162,12 +162,24 @@ export async function runReplication(input: ReplicationInput): Promise<Replicati
     }
   }
 
+  // The key of the previous record's stream: consecutive records are nearly always of one stream,
+  // so the key is not rebuilt (and hashed again) per record.
+  let lastStream: string | undefined;
+  let lastNamespace: string | undefined;
+  let lastKey = '';
+
   function routeBatch(batch: MessageBatch): MessageBatch {
     const out: ProtocolMessage[] = [];
     for (const message of batch) {
       switch (message.type) {
         case 'RECORD': {
-          const key = message.record.namespace ? `${message.record.namespace}.${message.record.stream}` : message.record.stream;
+          const { stream, namespace } = message.record;
+          if (stream !== lastStream || namespace !== lastNamespace) {
+            lastKey = namespace ? `${namespace}.${stream}` : stream;
+            lastStream = stream;
+            lastNamespace = namespace;
+          }
+          const key = lastKey;
           if (!selected.has(key)) {
             if (!warnedUnknown.has(key)) {
               warnedUnknown.add(key);
@@ -280,9 +292,29 @@ function withDescriptor<T extends StreamDescriptor>(stream: T, target: StreamDes
   return { ...rest, name: target.name, ...(target.namespace ? { namespace: target.namespace } : {}) } as T;
 }
 
+/**
+ * The record under its destination stream. The engine owns the messages a source yields (sources
+ * build a record per row and never look at it again), so the common case renames the record in
+ * place instead of copying it per row; only dropping a namespace the record carries copies it (a
+ * `delete` would leave the object in V8's slow dictionary mode).
+ */
 function remapRecord(message: RecordMessage, target: StreamDescriptor): RecordMessage {
+  const record = message.record;
+  if (target.namespace) {
+    record.stream = target.name;
+    record.namespace = target.namespace;
+    return message;
+  }
+  if (!('namespace' in record)) {
+    record.stream = target.name;
+    return message;
+  }
+  return copyWithoutNamespace(message, target);
+}
+
+function copyWithoutNamespace(message: RecordMessage, target: StreamDescriptor): RecordMessage {
   const { namespace: _dropped, ...record } = message.record;
-  return { type: 'RECORD', record: { ...record, stream: target.name, ...(target.namespace ? { namespace: target.namespace } : {}) } };
+  return { type: 'RECORD', record: { ...record, stream: target.name } };
 }
 
 function quarantineRecord(target: StreamDescriptor, sourceKey: string, row: QuarantinedRow, emittedAt: number): RecordMessage {

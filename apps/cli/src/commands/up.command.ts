@@ -22,7 +22,7 @@ import {
 import { CliException, CliExceptionCode } from '../cli.exception';
 import { DataDirLayout } from '../config/data-dir.layout';
 import { reachableHost, readStackConfig, redactUrl, type StackConfig } from '../config/stack.config';
-import { findWorkspaceRoot, resolveAppEntries } from '../config/workspace';
+import { findWorkspaceRoot, resolveAppEntries, WORKER_NODE_FLAGS } from '../config/workspace';
 import { ProcessOutputPrinter } from '../output/process-output.printer';
 import { openMetadataDatabase, prepareMetadataStore } from './metadata-database';
 
@@ -157,7 +157,7 @@ export async function runUp(options: UpOptions): Promise<number> {
     };
 
     supervisor.spawn({ name: 'api', command: process.execPath, args: [apps.apiMain], cwd: apps.root, env: serviceEnv, detached: true, onLine: forward('api') });
-    const worker = supervisor.spawn({ name: 'worker', command: process.execPath, args: [apps.workerMain], cwd: apps.root, env: serviceEnv, detached: true, onLine: forward('worker') });
+    const worker = supervisor.spawn({ name: 'worker', command: process.execPath, args: [...WORKER_NODE_FLAGS, apps.workerMain], cwd: apps.root, env: serviceEnv, detached: true, onLine: forward('worker') });
     supervisor.spawn({
       name: 'console',
       command: process.execPath,

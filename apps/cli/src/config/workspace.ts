@@ -53,3 +53,10 @@ export function resolveAppEntries(root: string): AppEntries {
   }
   return entries;
 }
+
+/**
+ * V8 flags of every worker process. A larger young generation (32 MB semi-spaces) lets the
+ * short-lived record objects of a sync die young: measured at 1M rows PG→PG, worker CPU per
+ * million rows fell by a third and peak RSS by ~60 MB (bench/README.md).
+ */
+export const WORKER_NODE_FLAGS = ['--max-semi-space-size=32'];

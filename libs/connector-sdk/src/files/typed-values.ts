@@ -7,6 +7,27 @@ const DAY_MS = 86_400_000;
 
 /** Microseconds since the epoch, UTC. Accepts ISO 8601 / RFC 3339 text (with or without a zone) and Dates. */
 export function toTimestampMicros(value: unknown): number {
+  if (typeof value === 'string') {
+    // The same text often repeats row after row (`_tributary_extracted_at` is one string per batch).
+    if (value === lastText) return lastMicros;
+    let micros = fastTimestampMicros(value);
+    if (Number.isNaN(micros)) micros = regexTimestampMicros(value);
+    lastText = value;
+    lastMicros = micros;
+    return micros;
+  }
+  return regexTimestampMicros(value);
+}
+
+let lastText: string | undefined;
+let lastMicros = 0;
+
+/**
+ * The general (slow) path: a regular expression and `Date`. Handles every accepted form (signed and
+ * 5–6 digit years, space before the zone, ...) and produces the error messages.
+ * @internal exported for the tests that check the fast path against it
+ */
+export function regexTimestampMicros(value: unknown): number {
   if (value instanceof Date) {
     const ms = value.getTime();
     if (Number.isNaN(ms)) throw new TypeError('expected a timestamp, got an invalid Date');
@@ -27,6 +48,95 @@ export function toTimestampMicros(value: unknown): number {
   let ms = date.getTime();
   if (sign) ms -= (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om)) * 60_000;
   const micros = fraction.length === 0 ? 0 : Number(fraction.slice(0, 6).padEnd(6, '0'));
+  return ms * 1000 + micros;
+}
+
+/** Two ASCII digits at `i` as a number, or -1. */
+function twoDigits(text: string, i: number): number {
+  const a = text.charCodeAt(i) - 48;
+  const b = text.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/** Days from 1970-01-01 to the first of `month` (1–12) of `year`, proleptic Gregorian (H. Hinnant's days_from_civil). */
+function daysToMonth(year: number, month: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const shiftedMonth = month > 2 ? month - 3 : month + 9; // March = 0
+  const dayOfYear = Math.floor((153 * shiftedMonth + 2) / 5);
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
+/**
+ * One pass over `YYYY-MM-DD[(T|t| )hh:mm[:ss[(.|,)fraction]]][Z|z|(+|-)hh[[:]mm]]` without a regular
+ * expression or a Date; NaN for anything else (the caller then takes the general path, which also
+ * reports the errors). Gives exactly what `regexTimestampMicros` gives, including the day overflow
+ * `Date` applies (February 31st is March 3rd or 2nd).
+ */
+function fastTimestampMicros(text: string): number {
+  const n = text.length;
+  if (n < 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return Number.NaN;
+  const century = twoDigits(text, 0);
+  const yy = twoDigits(text, 2);
+  const month = twoDigits(text, 5);
+  const day = twoDigits(text, 8);
+  if (century < 0 || yy < 0 || month < 1 || month > 12 || day < 1 || day > 31) return Number.NaN;
+  let hour = 0;
+  let minute = 0;
+  let second = 0;
+  let micros = 0;
+  let i = 10;
+  if (i < n) {
+    const c = text.charCodeAt(i);
+    if ((c === 84 || c === 116 || c === 32) && i + 5 < n && text.charCodeAt(i + 3) === 58) {
+      // T, t or space, then hh:mm
+      hour = twoDigits(text, i + 1);
+      minute = twoDigits(text, i + 4);
+      if (hour < 0 || hour > 24 || minute < 0 || minute > 59) return Number.NaN;
+      i += 6;
+      if (i < n && text.charCodeAt(i) === 58) {
+        second = twoDigits(text, i + 1);
+        if (second < 0 || second > 60) return Number.NaN;
+        i += 3;
+        if (i < n && (text.charCodeAt(i) === 46 || text.charCodeAt(i) === 44)) {
+          i++;
+          const start = i;
+          while (i < n) {
+            const d = text.charCodeAt(i) - 48;
+            if (d < 0 || d > 9) break;
+            if (i - start < 6) micros = micros * 10 + d;
+            i++;
+          }
+          const digits = i - start;
+          if (digits === 0) return Number.NaN;
+          for (let k = digits; k < 6; k++) micros *= 10;
+        }
+      }
+    }
+  }
+  let offsetMinutes = 0;
+  if (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 90 || c === 122) {
+      // Z or z
+      if (i + 1 !== n) return Number.NaN;
+    } else if (c === 43 || c === 45) {
+      const offsetHours = twoDigits(text, i + 1);
+      if (offsetHours < 0) return Number.NaN;
+      let offsetMins = 0;
+      i += 3;
+      if (i < n) {
+        if (text.charCodeAt(i) === 58) i++;
+        offsetMins = twoDigits(text, i);
+        if (offsetMins < 0 || i + 2 !== n) return Number.NaN;
+      }
+      offsetMinutes = (c === 45 ? -1 : 1) * (offsetHours * 60 + offsetMins);
+    } else return Number.NaN;
+  }
+  const days = daysToMonth(century * 100 + yy, month) + day - 1;
+  const ms = days * DAY_MS + hour * 3_600_000 + minute * 60_000 + second * 1000 - offsetMinutes * 60_000;
   return ms * 1000 + micros;
 }
 
