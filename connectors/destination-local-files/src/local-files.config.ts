@@ -1,9 +1,8 @@
 // The destination's configuration, validated once where it enters (check, write) against the spec
 // in tributary.connector.json, the same schema the console renders and the API validates.
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigError, MANIFEST_FILE } from '@tributary/connector-sdk';
-import { type ConnectorSpecification, formatIssues, type JsonObject, validateAgainstSchema } from '@tributary/protocol';
+import { ConfigError, readPackageSpec } from '@tributary/connector-sdk';
+import { formatIssues, type JsonObject, validateAgainstSchema } from '@tributary/protocol';
 
 export interface LocalFilesConfig {
   /** Absolute, or relative to the working directory. */
@@ -30,7 +29,7 @@ export function usesClassicLayout(config: JsonObject): boolean {
 }
 
 /** Read from the manifest, which sits beside both src/ and dist/, so the spec is written once. */
-export const LOCAL_FILES_SPEC = (JSON.parse(readFileSync(join(__dirname, '..', MANIFEST_FILE), 'utf8')) as { spec: ConnectorSpecification }).spec;
+export const LOCAL_FILES_SPEC = readPackageSpec(join(__dirname, '..'));
 
 /** The absolute directory everything is written under. Throws ConfigError naming every invalid field. */
 export function destinationRoot(config: JsonObject): string {

@@ -1,11 +1,10 @@
 // The destination's configuration, validated once where it enters (check, write) against the spec
 // in tributary.connector.json — the schema the console renders and the API validates — and turned
 // into the bucket location and the shared file-output options.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, MANIFEST_FILE } from '@tributary/connector-sdk';
+import { ConfigError, readPackageSpec } from '@tributary/connector-sdk';
 import { type FileOutputOptions, fileOutputOptions, normalizeS3Prefix, type S3Location } from '@tributary/connector-sdk/files';
-import { type ConnectorSpecification, formatIssues, type JsonObject, validateAgainstSchema } from '@tributary/protocol';
+import { formatIssues, type JsonObject, validateAgainstSchema } from '@tributary/protocol';
 
 export interface S3DestinationConfig {
   bucket: string;
@@ -27,7 +26,7 @@ export const DEFAULT_FORMAT = 'parquet';
 export const DEFAULT_PATH_TEMPLATE = '{namespace}/{stream}/{yyyy}/{mm}/{dd}/{sync_id}-{part}.{ext}';
 
 /** Read from the manifest, which sits beside both src/ and dist/, so the spec is written once. */
-export const S3_SPEC = (JSON.parse(readFileSync(join(__dirname, '..', MANIFEST_FILE), 'utf8')) as { spec: ConnectorSpecification }).spec;
+export const S3_SPEC = readPackageSpec(join(__dirname, '..'));
 
 export interface S3Settings {
   location: S3Location;

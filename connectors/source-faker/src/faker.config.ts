@@ -1,10 +1,9 @@
 // The faker's configuration. It is validated once, where it enters (check, discover, read), against
 // the spec in tributary.connector.json (the same schema the console renders and the API
 // validates), and the spec's defaults are filled in, so the rest of the connector trusts it.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, MANIFEST_FILE } from '@tributary/connector-sdk';
-import { type ConnectorSpecification, formatIssues, type JsonObject, validateAgainstSchema } from '@tributary/protocol';
+import { ConfigError, readPackageSpec } from '@tributary/connector-sdk';
+import { formatIssues, type JsonObject, validateAgainstSchema } from '@tributary/protocol';
 
 export interface FakerConfig {
   /** Number of users. */
@@ -17,7 +16,7 @@ export interface FakerConfig {
 }
 
 /** Read from the manifest, which sits beside both src/ and dist/, so the spec is written once. */
-export const FAKER_SPEC = (JSON.parse(readFileSync(join(__dirname, '..', MANIFEST_FILE), 'utf8')) as { spec: ConnectorSpecification }).spec;
+export const FAKER_SPEC = readPackageSpec(join(__dirname, '..'));
 
 const DEFAULTS = Object.fromEntries(
   Object.entries(FAKER_SPEC.connectionSpecification.properties as Record<string, { default?: number }>)

@@ -1,9 +1,8 @@
 // The source's configuration, validated once where it enters (check, discover, read) against the
 // spec in tributary.connector.json, the schema the console renders and the API validates.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, MANIFEST_FILE } from '@tributary/connector-sdk';
-import { type ConnectorSpecification, formatIssues, type JsonObject, validateAgainstSchema } from '@tributary/protocol';
+import { ConfigError, readPackageSpec } from '@tributary/connector-sdk';
+import { formatIssues, type JsonObject, validateAgainstSchema } from '@tributary/protocol';
 
 export type FileFormat = 'csv' | 'jsonl' | 'json' | 'parquet';
 
@@ -40,7 +39,7 @@ export interface FileSourceConfig {
   max_malformed_percent: number;
 }
 
-export const FILE_SOURCE_SPEC = (JSON.parse(readFileSync(join(__dirname, '..', MANIFEST_FILE), 'utf8')) as { spec: ConnectorSpecification }).spec;
+export const FILE_SOURCE_SPEC = readPackageSpec(join(__dirname, '..'));
 
 const DEFAULT_CSV: CsvOptions = { delimiter: ',', quote: '"', escape: '"', header: true, encoding: 'utf-8' };
 

@@ -1,12 +1,9 @@
 // The source's configuration: validated once where it enters (check, discover, read) against the
 // spec in tributary.connector.json, defaults filled in, and turned into the driver's options.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConnectionOptions } from 'mysql2';
-import { ConfigError, MANIFEST_FILE } from '@tributary/connector-sdk';
-import { type ConnectorSpecification, formatIssues, type JsonObject, validateAgainstSchema } from '@tributary/protocol';
-
-export type SslMode = 'disable' | 'require' | 'verify-ca' | 'verify-full';
+import { parseConfig, readPackageSpec, tlsOptions, type SslMode } from '@tributary/connector-sdk';
+import type { JsonObject } from '@tributary/protocol';
 
 export interface MysqlSourceConfig {
   host: string;
@@ -22,19 +19,11 @@ export interface MysqlSourceConfig {
 /** Sent as the `program_name` connection attribute: operators find the connections in performance_schema. */
 export const PROGRAM_NAME = 'tributary-source-mysql';
 
-export const SOURCE_SPEC = (JSON.parse(readFileSync(join(__dirname, '..', MANIFEST_FILE), 'utf8')) as { spec: ConnectorSpecification }).spec;
-
-const DEFAULTS = Object.fromEntries(
-  Object.entries(SOURCE_SPEC.connectionSpecification.properties as Record<string, { default?: unknown }>)
-    .filter(([, property]) => property.default !== undefined)
-    .map(([name, property]) => [name, property.default]),
-) as unknown as MysqlSourceConfig;
+export const SOURCE_SPEC = readPackageSpec(join(__dirname, '..'));
 
 /** Throws ConfigError naming every invalid field. */
 export function parseSourceConfig(config: JsonObject): MysqlSourceConfig {
-  const issues = validateAgainstSchema(SOURCE_SPEC.connectionSpecification, config);
-  if (issues.length > 0) throw new ConfigError(`Invalid MySQL source configuration: ${formatIssues(issues)}.`);
-  return { ...DEFAULTS, ...(config as Partial<MysqlSourceConfig>) } as MysqlSourceConfig;
+  return parseConfig<MysqlSourceConfig>(SOURCE_SPEC, config, 'MySQL source');
 }
 
 /**
@@ -58,20 +47,6 @@ export function connectionOptions(config: MysqlSourceConfig): ConnectionOptions 
     jsonStrings: true,
     multipleStatements: false,
     connectAttributes: { program_name: PROGRAM_NAME },
-    ssl: sslOptions(config.ssl_mode, config.ssl_ca_certificate),
+    ssl: tlsOptions(config.ssl_mode, config.ssl_ca_certificate),
   };
-}
-
-function sslOptions(mode: SslMode, ca: string | undefined): ConnectionOptions['ssl'] {
-  switch (mode) {
-    case 'disable':
-      return undefined;
-    case 'require':
-      return { rejectUnauthorized: false };
-    case 'verify-ca':
-      // The chain must lead to the CA; the host name is not compared.
-      return { rejectUnauthorized: true, ...(ca ? { ca } : {}), checkServerIdentity: () => undefined } as ConnectionOptions['ssl'];
-    case 'verify-full':
-      return { rejectUnauthorized: true, ...(ca ? { ca } : {}) };
-  }
 }

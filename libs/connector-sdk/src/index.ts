@@ -3,3 +3,4 @@ export * from './errors';
 export * from './connector-registry';
 export * from './json-logger';
 export * from './connector-config';
+export * from './tls-options';

@@ -3,8 +3,7 @@
 // driver throws (DESIGN §3).
 import type { ClientConfig } from 'pg';
 import { ConfigError, ConnectorError, SystemError, TransientError } from '../errors';
-
-export type SslMode = 'disable' | 'require' | 'verify-ca' | 'verify-full';
+import { tlsOptions, type SslMode } from '../tls-options';
 
 export interface PostgresConnectionConfig {
   host: string;
@@ -27,22 +26,8 @@ export function postgresClientConfig(config: PostgresConnectionConfig, applicati
     application_name: applicationName,
     connectionTimeoutMillis: 30_000,
     keepAlive: true,
-    ssl: sslOptions(config.ssl_mode, config.ssl_ca_certificate),
+    ssl: tlsOptions(config.ssl_mode, config.ssl_ca_certificate) ?? false,
   };
-}
-
-function sslOptions(mode: SslMode, ca: string | undefined): ClientConfig['ssl'] {
-  switch (mode) {
-    case 'disable':
-      return false;
-    case 'require':
-      return { rejectUnauthorized: false };
-    case 'verify-ca':
-      // The chain must lead to the CA; the host name is not compared.
-      return { rejectUnauthorized: true, ca: ca || undefined, checkServerIdentity: () => undefined };
-    case 'verify-full':
-      return { rejectUnauthorized: true, ca: ca || undefined };
-  }
 }
 
 interface DriverError {
