@@ -96,11 +96,14 @@ describe('webhooks', () => {
     const connection = await stack.request('POST', '/connections', { sourceId: source.body.id, destinationId: destination.body.id, streams: [{ name: 'users', syncMode: 'full_refresh_overwrite' }] });
     const job = await runJob(connection.body.id as string);
     expect(job.status).toBe('failed');
-    await waitFor(() => received.some((r) => r.event === 'connection.auto_paused' && r.payload.connection.id === connection.body.id), 'connection.auto_paused');
+    // Each event is its own delivery activity, so they may arrive in either order.
+    const arrived = (event: string) => () => received.some((r) => r.event === event && r.payload.connection.id === connection.body.id);
+    await waitFor(arrived('sync.failed'), 'sync.failed');
+    await waitFor(arrived('connection.auto_paused'), 'connection.auto_paused');
     const failed = received.find((r) => r.event === 'sync.failed' && r.payload.connection.id === connection.body.id)!;
     expect(verify(failed.signature, failed.body)).toBe(true);
     expect(failed.payload.job).toEqual(expect.objectContaining({ id: job.id, status: 'failed' }));
-    const paused = received.find((r) => r.event === 'connection.auto_paused')!;
+    const paused = received.find((r) => r.event === 'connection.auto_paused' && r.payload.connection.id === connection.body.id)!;
     expect(paused.payload.connection).toEqual(expect.objectContaining({ status: 'paused', statusReason: expect.stringMatching(/1 consecutive failed sync/) }));
   });
 
