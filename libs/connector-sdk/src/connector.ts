@@ -8,6 +8,7 @@ import type {
   ConnectionStatus,
   JsonObject,
   ProtocolMessage,
+  RecordChunkFormat,
   StateMessage,
 } from '@tributary/protocol';
 
@@ -25,6 +26,20 @@ export interface ConnectorContext {
 }
 
 /**
+ * The bulk formats the destination takes for each stream, by source stream key (see
+ * RecordChunkMessage). The platform fills it before the source's first batch is pulled, so a
+ * source reads it when it starts a stream; a stream that is absent takes RECORD messages only.
+ */
+export interface RecordChunkOffer {
+  formats(streamKey: string): readonly RecordChunkFormat[];
+}
+
+export interface ReadContext extends ConnectorContext {
+  /** Present when the rows may travel as RECORD_CHUNK messages; sources may always send RECORDs. */
+  recordChunks?: RecordChunkOffer;
+}
+
+/**
  * A batch of messages in emission order. Batches keep per-record overhead off the hot path.
  * Once yielded, a batch and its messages belong to the platform (the sync engine renames records
  * in place): a source builds fresh message objects and never touches them again.
@@ -39,7 +54,7 @@ export interface Source<TConfig = JsonObject> {
    * stream, if any). Emits STATE messages at checkpoints: every record before a state message is
    * covered by it.
    */
-  read(config: TConfig, catalog: ConfiguredAirbyteCatalog, state: StateMessage[], context: ConnectorContext): AsyncIterable<MessageBatch>;
+  read(config: TConfig, catalog: ConfiguredAirbyteCatalog, state: StateMessage[], context: ReadContext): AsyncIterable<MessageBatch>;
 }
 
 export interface WriteContext extends ConnectorContext {
@@ -50,6 +65,13 @@ export interface WriteContext extends ConnectorContext {
    * this sync, when resuming after a failed attempt. Anything written after it must be discarded.
    */
   resumePosition?: JsonObject;
+  /**
+   * Says which bulk formats the destination takes for a stream (destination stream key), best
+   * first. Call it before pulling the first input batch: the source decides when it starts the
+   * stream. The platform may still send RECORD messages for any stream (it does whenever it has to
+   * look at each record: column projections, data contracts), so both must be handled.
+   */
+  acceptRecordChunks?(streamKey: string, formats: readonly RecordChunkFormat[]): void;
 }
 
 /** What a destination has made durable: the states it covers and where it stands. */

@@ -38,6 +38,47 @@ export interface StateMessage {
   };
 }
 
+/** Bulk encodings rows can travel in between a source and a destination running in one process. */
+export type RecordChunkFormat = 'postgres_copy_text' | 'postgres_copy_binary';
+
+/** The PostgreSQL type of one column of a chunk, as the source database knows it. */
+export interface ChunkColumnType {
+  /** pg_type.typname of the base type (domains resolved): int8, numeric, timestamptz, _text, ... */
+  typeName: string;
+  /** The type's typmod (-1 when none), e.g. precision and scale of a numeric. */
+  typmod: number;
+  /** 'e' for enum labels, 'b' for base types, ... (pg_type.typtype). */
+  typeKind: string;
+}
+
+/**
+ * Many rows of one stream in a bulk encoding the destination said it takes for that stream
+ * (`WriteContext.acceptRecordChunks`), so neither side builds an object per row. In-process only:
+ * never serialised to JSON, never sent to or by an executable connector. It counts as `rows`
+ * records everywhere a RECORD counts as one.
+ *
+ * - `postgres_copy_text`: whole rows of `COPY ... TO STDOUT` text output (each ending in a newline),
+ *   printed under the settings of a canonical session: UTC, ISO dates, ISO 8601 intervals, hex
+ *   bytea, extra_float_digits 1.
+ * - `postgres_copy_binary`: whole tuples of `COPY ... TO STDOUT (FORMAT binary)`, without the
+ *   file header and trailer, client encoding UTF-8.
+ */
+export interface RecordChunkMessage {
+  type: 'RECORD_CHUNK';
+  chunk: {
+    stream: string;
+    namespace?: string;
+    format: RecordChunkFormat;
+    /** The record fields the columns hold, in column order (a subset of the stream's properties). */
+    fields: string[];
+    /** Each column's type in the source database. */
+    types: ChunkColumnType[];
+    rows: number;
+    data: Uint8Array;
+    emitted_at: number;
+  };
+}
+
 export type LogLevel = 'FATAL' | 'ERROR' | 'WARN' | 'INFO' | 'DEBUG' | 'TRACE';
 
 export interface LogMessage {
@@ -97,6 +138,7 @@ export interface ControlMessage {
 export type ProtocolMessage =
   | ControlMessage
   | RecordMessage
+  | RecordChunkMessage
   | StateMessage
   | LogMessage
   | TraceMessage

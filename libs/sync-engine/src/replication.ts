@@ -8,6 +8,7 @@ import {
   type Destination,
   type DestinationCommit,
   type MessageBatch,
+  type ReadContext,
   type Source,
 } from '@tributary/connector-sdk';
 import {
@@ -16,6 +17,8 @@ import {
   type JsonObject,
   type LogMessage,
   type ProtocolMessage,
+  type RecordChunkFormat,
+  type RecordChunkMessage,
   type RecordMessage,
   type StateMessage,
   type StreamContract,
@@ -24,6 +27,7 @@ import {
   QUARANTINE_STREAM_SCHEMA,
   quarantineStreamName,
 } from '@tributary/protocol';
+import { readAhead } from './read-ahead';
 import { compileContract, type QuarantinedRow, type RecordContract } from './record-contract';
 import { isIdentityMapping, mapStreamDescriptor, type StreamMapping } from './stream-mapper';
 
@@ -98,6 +102,11 @@ export class CommitError extends Error {
   }
 }
 
+/** How far (estimated bytes) the source may read ahead of the destination. */
+const READ_AHEAD_BYTES = 8 << 20;
+/** How long the end of an attempt waits for the source to close. */
+const SOURCE_CLOSE_WAIT_MS = 5000;
+
 export async function runReplication(input: ReplicationInput): Promise<ReplicationSummary> {
   const selected = new Map(input.catalog.streams.map((s) => [streamKey(s.stream), s.stream]));
   const identity = isIdentityMapping(input.mapping);
@@ -141,10 +150,26 @@ export async function runReplication(input: ReplicationInput): Promise<Replicati
   const projections = new Map(Object.entries(input.projections ?? {}).map(([key, fields]) => [key, fields]));
   const warnedUnknown = new Set<string>();
 
+  // Bulk formats the destination takes, by source stream key. Only streams whose records the
+  // engine need not look at one by one (no projection, no data contract) travel in chunks.
+  const chunkFormats = new Map<string, readonly RecordChunkFormat[]>();
+  const acceptRecordChunks = (destinationKey: string, formats: readonly RecordChunkFormat[]) => {
+    const source = toSource.get(destinationKey);
+    if (!source) return;
+    const key = streamKey(source);
+    if (!selected.has(key) || projections.has(key) || contracts.has(key)) return;
+    chunkFormats.set(key, [...formats]);
+  };
+  const readContext: ReadContext = {
+    logger: input.logger,
+    signal: input.signal,
+    recordChunks: { formats: (key) => chunkFormats.get(key) ?? [] },
+  };
+
   async function* fromSource(): AsyncGenerator<MessageBatch> {
     let iterator: AsyncIterator<MessageBatch> | undefined;
     try {
-      iterator = input.source.read(input.sourceConfig, input.catalog, input.sourceState, { logger: input.logger, signal: input.signal })[Symbol.asyncIterator]();
+      iterator = input.source.read(input.sourceConfig, input.catalog, input.sourceState, readContext)[Symbol.asyncIterator]();
       for (;;) {
         const next = await iterator.next();
         if (next.done) break;
@@ -207,6 +232,18 @@ export async function runReplication(input: ReplicationInput): Promise<Replicati
           out.push(identity ? projected : remapRecord(projected, toDestination.get(key)!));
           break;
         }
+        case 'RECORD_CHUNK': {
+          const chunk = message.chunk;
+          const key = chunk.namespace ? `${chunk.namespace}.${chunk.stream}` : chunk.stream;
+          if (!chunkFormats.get(key)?.includes(chunk.format)) {
+            throw new SystemError(`the source sent rows of stream "${key}" as ${chunk.format}, which the destination did not accept for it`);
+          }
+          progress.recordsEmitted[key] = (progress.recordsEmitted[key] ?? 0) + chunk.rows;
+          progress.totalRecordsEmitted += chunk.rows;
+          forwarded += chunk.rows;
+          out.push(identity ? message : remapChunk(message, toDestination.get(key)!));
+          break;
+        }
         case 'STATE':
           out.push(message);
           break;
@@ -242,12 +279,14 @@ export async function runReplication(input: ReplicationInput): Promise<Replicati
   }
 
   const summary: ReplicationSummary = { recordsCommitted: 0, bytesCommitted: 0, recordsEmitted: 0, commits: 0 };
-  const sourceBatches = fromSource();
+  // The source reads on while the destination commits, up to 8 MiB ahead.
+  const sourceBatches = readAhead(fromSource(), READ_AHEAD_BYTES, input.signal);
   const writes = input.destination.write(input.destinationConfig, destinationCatalog, sourceBatches, {
     logger: input.logger,
     signal: input.signal,
     syncId: input.syncId,
     resumePosition: input.resumePosition,
+    acceptRecordChunks,
   });
   try {
     for await (const commit of writes) {
@@ -269,8 +308,11 @@ export async function runReplication(input: ReplicationInput): Promise<Replicati
     throw error instanceof ReplicationError || error instanceof CommitError ? error : new ReplicationError('destination', error);
   } finally {
     // Whatever the destination did with its input, the source is closed (its connections released).
-    // Not awaited unguarded: a hung source must not block the end of the attempt.
-    void sourceBatches.return(undefined).catch((error: unknown) => input.logger.warn('closing the source failed', { error: String(error) }));
+    // Awaited for a while only: a hung source must not block the end of the attempt.
+    const closing = sourceBatches.return(undefined).catch((error: unknown) => input.logger.warn('closing the source failed', { error: String(error) }));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([closing, new Promise<void>((resolve) => (timer = setTimeout(resolve, SOURCE_CLOSE_WAIT_MS)))]);
+    clearTimeout(timer);
   }
   summary.recordsEmitted = progress.totalRecordsEmitted;
   if (summary.recordsCommitted !== forwarded) {
@@ -310,6 +352,12 @@ function remapRecord(message: RecordMessage, target: StreamDescriptor): RecordMe
     return message;
   }
   return copyWithoutNamespace(message, target);
+}
+
+/** The chunk under its destination stream (a new envelope; the rows are shared, never copied). */
+function remapChunk(message: RecordChunkMessage, target: StreamDescriptor): RecordChunkMessage {
+  const { namespace: _dropped, ...chunk } = message.chunk;
+  return { type: 'RECORD_CHUNK', chunk: { ...chunk, stream: target.name, ...(target.namespace ? { namespace: target.namespace } : {}) } };
 }
 
 function copyWithoutNamespace(message: RecordMessage, target: StreamDescriptor): RecordMessage {
