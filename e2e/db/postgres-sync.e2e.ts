@@ -77,6 +77,63 @@ describe('PostgreSQL to PostgreSQL through the platform', () => {
     expect(actual).toEqual(expected);
   });
 
+  it('loads full refreshes as raw COPY text, storing exactly what the record path stores, for every type', async () => {
+    // Full refresh travels as raw COPY text (no record per row); incremental goes through records.
+    // Both land the same table, which must then hold equal values, column for column.
+    await source.query(`
+      CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+      CREATE DOMAIN positive AS integer CHECK (VALUE > 0);
+      CREATE TABLE every_type (
+        id integer PRIMARY KEY, i2 smallint, i8 bigint, pos positive, num numeric(20,5), big numeric, r real, d double precision, b boolean,
+        t text, vc varchar(12), c char(4), u uuid, dt date, tm time, ttz timetz, ts timestamp, tstz timestamptz, iv interval,
+        jb jsonb, by bytea, ia integer[], ta text[], m mood, money_col money, ip inet);
+      INSERT INTO every_type
+      SELECT i, (i % 32767)::smallint, CASE i % 3 WHEN 0 THEN 9223372036854775807 WHEN 1 THEN -9223372036854775808 ELSE i END, i,
+        (i * 1.23456)::numeric(20,5), ('123456789012345678901234567890.' || i)::numeric,
+        CASE i % 4 WHEN 0 THEN 'NaN'::real ELSE i / 3.0 END, CASE i % 5 WHEN 0 THEN 'Infinity'::float8 WHEN 1 THEN 1e20 ELSE i / 7.0 END, i % 2 = 0,
+        E'tab\there, new\nline, back\\slash, ' || chr(233) || ' ' || chr(128512) || ' ' || i, 'v' || i, 'c' || (i % 10), md5(i::text)::uuid,
+        CASE WHEN i % 50 = 0 THEN 'infinity'::date ELSE '1999-12-31'::date + i END, '12:34:56.789'::time, '01:02:03+05:30'::timetz,
+        '1969-07-20 20:17:40.123456'::timestamp + i * interval '1 day', '2000-01-01 00:00:00.000001+00'::timestamptz - i * interval '1 hour', i * interval '1 day 2 hours 3.5 seconds',
+        jsonb_build_object('n', i, 'nested', jsonb_build_array(1, 'two', null, true), 'big', 1234567890123), decode(md5(i::text), 'hex'),
+        ARRAY[i, NULL, -i], ARRAY['a"quote', NULL, 'back\\slash', '{brace}', ''], (ARRAY['sad', 'ok', 'happy'])[1 + i % 3]::mood, i * 1.5, '10.0.0.1'::inet
+      FROM generate_series(1, 500) i;
+      UPDATE every_type SET i2 = NULL, i8 = NULL, num = NULL, big = NULL, r = NULL, d = NULL, b = NULL, t = NULL, vc = NULL, c = NULL, u = NULL, dt = NULL, tm = NULL,
+        ttz = NULL, ts = NULL, tstz = NULL, iv = NULL, jb = NULL, by = NULL, ia = NULL, ta = NULL, m = NULL, money_col = NULL, ip = NULL WHERE id % 10 = 0;
+      ANALYZE every_type;
+    `);
+    const src = await stack.request('POST', '/sources', { name: 'PG every type', definitionId: 'source-postgres', config: { ...postgresConnectionConfig(sourceDb.url), schemas: ['public'] } });
+    const ids: Record<string, string> = {};
+    for (const [schema, syncMode] of [['raw_copy', 'full_refresh_overwrite'], ['by_record', 'incremental_append']] as const) {
+      const dst = await stack.request('POST', '/destinations', { name: `PG ${schema}`, definitionId: 'destination-postgres', config: { ...postgresConnectionConfig(destinationDb.url), schema } });
+      const conn = await stack.request('POST', '/connections', {
+        sourceId: src.body.id,
+        destinationId: dst.body.id,
+        namespaceDefinition: 'custom',
+        namespaceFormat: schema,
+        streams: [{ name: 'every_type', namespace: 'public', syncMode, ...(syncMode === 'incremental_append' ? { cursorField: ['id'] } : {}) }],
+      });
+      expect(conn.status).toBe(201);
+      const job = await sync(conn.body.id as string);
+      expect({ status: job.status, failure: job.failure, records: job.recordsCommitted }).toEqual({ status: 'succeeded', failure: null, records: 500 });
+      ids[schema] = job.id;
+    }
+    const logs = async (jobId: string) => ((await stack.request('GET', `/jobs/${jobId}/logs?limit=1000`)).body.items as { message: string }[]).map((l) => l.message);
+    expect((await logs(ids.raw_copy!)).some((m) => m.includes('as raw COPY output (postgres_copy_text)'))).toBe(true);
+    expect((await logs(ids.by_record!)).some((m) => m.includes('raw COPY output'))).toBe(false);
+
+    const columns = (await destination.query("SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) AS list FROM information_schema.columns WHERE table_schema = 'raw_copy' AND table_name = 'every_type' AND column_name NOT LIKE '\\_tributary\\_%'")).rows[0].list as string;
+    expect(columns.split(', ')).toHaveLength(26);
+    const types = await destination.query("SELECT a.column_name, a.data_type, b.data_type AS other FROM information_schema.columns a JOIN information_schema.columns b USING (table_name, column_name) WHERE a.table_schema = 'raw_copy' AND b.table_schema = 'by_record' AND a.table_name = 'every_type'");
+    for (const row of types.rows) expect({ column: row.column_name, type: row.data_type }).toEqual({ column: row.column_name, type: row.other });
+    const differing = await destination.query(`(SELECT ${columns} FROM raw_copy.every_type EXCEPT ALL SELECT ${columns} FROM by_record.every_type) UNION ALL (SELECT ${columns} FROM by_record.every_type EXCEPT ALL SELECT ${columns} FROM raw_copy.every_type)`);
+    expect(differing.rows).toEqual([]);
+    const counts = await destination.query('SELECT (SELECT count(*)::int FROM raw_copy.every_type) AS raw, (SELECT count(DISTINCT _tributary_raw_id)::int FROM raw_copy.every_type) AS ids, (SELECT count(*)::int FROM by_record.every_type) AS records');
+    expect(counts.rows[0]).toEqual({ raw: 500, ids: 500, records: 500 });
+    // Spot checks against the source, so that equal-but-wrong cannot pass.
+    const spot = 'SELECT t, ta::text, i8::text, big::text, jb::text, encode(by, \'hex\') AS by, tstz, dt::text, d::text FROM %s WHERE id IN (3, 7) ORDER BY id';
+    expect((await destination.query(spot.replace('%s', 'raw_copy.every_type'))).rows).toEqual((await source.query(spot.replace('%s', 'every_type'))).rows);
+  });
+
   it(`survives a SIGKILLed worker in the middle of a ${LARGE_ROWS.toLocaleString('en')}-row sync: exact count, no duplicates, resumed`, async () => {
     const connectionId = await pipeline('large', 'full_refresh_overwrite', 'killed', { checkpoint_rows: 50_000 });
     const trigger = await stack.request('POST', `/connections/${connectionId}/jobs`, { type: 'sync' });

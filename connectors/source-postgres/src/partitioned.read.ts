@@ -1,18 +1,22 @@
 // Parallel full refresh of a large table: the block range is split into partitions, each read on
 // its own connection inside a transaction that imports the snapshot the main connection exported
 // (pg_export_snapshot + SET TRANSACTION SNAPSHOT), so all partitions see one consistent table.
-// Chunks of all partitions are interleaved into the output; after each finished chunk a STATE
-// carries every partition's next block, so a resumed read continues each partition where it was.
+// Each partition's rows are held back until its block range is read, then handed on followed by a
+// STATE that carries every partition's next block: a STATE covers exactly the rows before it (rows
+// of another partition's unfinished range never precede it), so a resumed read continues each
+// partition where it was without reading any row twice. What is held is bounded by one range
+// (about checkpoint_rows rows) per partition.
 import type { Client } from 'pg';
 import type { ConnectorContext, MessageBatch } from '@tributary/connector-sdk';
 import { streamKey } from '@tributary/protocol';
 import type { PostgresSourceConfig } from './postgres.config';
-import { closeClient, copyRows, openClient } from './postgres.session';
+import { closeClient, openClient } from './postgres.session';
 import { blockRangeQuery } from './read.sql';
-import { BATCH_SIZE, BatchBuilder, type FullRefreshState, stateMessage, type StreamReader } from './stream.reader';
+import { addOutput, BatchBuilder, type CopyOutput, copyOutput, type FullRefreshState, stateMessage, type StreamReader } from './stream.reader';
 
 type Partition = { from: number; to: number; next: number };
-type Item = { rows: (string | null)[][] } | { partition: number; next: number } | { error: unknown } | { done: true };
+type Rows = { partition: number; output: CopyOutput };
+type Item = Rows | { partition: number; next: number } | { error: unknown } | { done: true };
 
 /** Splits blocks [start, pages) into `count` contiguous partitions. */
 export function splitBlocks(start: number, pages: number, count: number): Partition[] {
@@ -89,7 +93,7 @@ export async function* readPartitioned(
           try {
             for (let from = p.next; from < p.to && !queue.closed; from += chunkPages) {
               const to = Math.min(from + chunkPages, p.to);
-              for await (const chunk of copyRows(connection, blockRangeQuery(reader, from, to), `reading "${key}"`)) await queue.put({ rows: chunk });
+              for await (const output of copyOutput(connection, blockRangeQuery(reader, from, to), `reading "${key}"`, reader)) await queue.put({ partition: index, output });
               await queue.put({ partition: index, next: to });
             }
             await queue.put({ done: true });
@@ -100,14 +104,14 @@ export async function* readPartitioned(
       );
     }
     const batch = new BatchBuilder(reader);
+    const held: Rows[][] = partitions.map(() => []);
     for (let running = readers.length; running > 0; ) {
       const item = await queue.take();
       if ('error' in item) throw item.error;
       if ('done' in item) running--;
-      else if ('rows' in item) {
-        batch.records(item.rows);
-        if (batch.size >= BATCH_SIZE) yield batch.take();
-      } else {
+      else if ('output' in item) held[item.partition]!.push(item);
+      else {
+        for (const { output } of held[item.partition]!.splice(0)) if (addOutput(batch, output)) yield batch.take();
         partitions[item.partition]!.next = item.next;
         batch.push(stateMessage(reader.descriptor, { partitions: partitions.map((p) => ({ ...p })) }));
         yield batch.take();

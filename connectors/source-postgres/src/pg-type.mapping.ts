@@ -2,7 +2,8 @@
 // (as COPY prints it under the session settings of postgres.session.ts) into a JSON value.
 // Nothing is rounded: numerics are strings, bigints beyond 2^53 are strings, floats keep their
 // shortest exact form, timestamps keep their microseconds. Keywords are documented in README.
-import type { JsonObject, JsonValue } from '@tributary/protocol';
+import { binaryCopyDecodable } from '@tributary/connector-sdk/postgres';
+import type { ChunkColumnType, JsonObject, JsonValue, RecordChunkFormat } from '@tributary/protocol';
 
 /** A column as the catalog describes it (domains already resolved to their base type). */
 export interface PgColumn {
@@ -162,4 +163,29 @@ export function parseArray(text: string, convert: ValueConverter): JsonValue {
     return out;
   };
   return parseLevel();
+}
+
+/**
+ * Types whose COPY text (under the session settings of postgres.session.ts) a PostgreSQL
+ * destination loads, into the column type the stream schema gives it, as the same value the
+ * record path stores. Left out: json (may hold \u0000, which the record path drops and jsonb
+ * refuses) and arrays of json, jsonb or bytea (the record path stores those differently).
+ */
+function textChunkSafe(column: PgColumn): boolean {
+  if (column.typeName.startsWith('_') && column.elementName) return !['json', 'jsonb', 'bytea'].includes(column.elementName);
+  return column.typeName !== 'json';
+}
+
+/** The first of the offered bulk formats that carries every column faithfully, if any. */
+export function chunkFormatFor(columns: PgColumn[], offered: readonly RecordChunkFormat[]): RecordChunkFormat | undefined {
+  return offered.find((format) =>
+    format === 'postgres_copy_text'
+      ? columns.every(textChunkSafe)
+      : columns.every((c) => binaryCopyDecodable(chunkColumnType(c))),
+  );
+}
+
+/** A column's type as chunks describe it to the destination. */
+export function chunkColumnType(column: PgColumn): ChunkColumnType {
+  return { typeName: column.typeName, typmod: column.typmod, typeKind: column.typeKind };
 }

@@ -2,9 +2,9 @@
 // dates and intervals, hex bytea), an application_name for pg_stat_activity, and COPY TO streams
 // parsed into rows. Whoever opens a connection closes it in a finally block.
 import { Client } from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import type { ConnectorContext } from '@tributary/connector-sdk';
-import { CopyLineSplitter, parseCopyRow } from './copy-text.parser';
+import { copyOut } from './copy-out.stream';
+import { BinaryTupleSplitter, parseCopyRow, TextRowSplitter } from './copy-text.parser';
 import { clientConfig, type PostgresSourceConfig } from './postgres.config';
 import { postgresError } from '@tributary/connector-sdk/postgres';
 
@@ -29,19 +29,33 @@ export async function closeClient(client: Client): Promise<void> {
   await client.end().catch(() => undefined);
 }
 
-/** Rows of `COPY (<query>) TO STDOUT`, in chunks as they arrive; fields are text or null. */
-export async function* copyRows(client: Client, query: string, doing: string): AsyncGenerator<(string | null)[][]> {
-  const stream = client.query(copyTo(`COPY (${query}) TO STDOUT`));
-  const splitter = new CopyLineSplitter();
+/** Whole rows of a COPY output in its own encoding, and how many. */
+export interface CopyChunk {
+  data: Buffer;
+  rows: number;
+}
+
+/**
+ * Whole rows of `COPY (<query>) TO STDOUT` in text or binary format, as they arrive from the
+ * socket, never parsed into values. Binary output comes without its file header and trailer, so
+ * chunks of several COPYs can be concatenated.
+ */
+export async function* copyChunks(client: Client, query: string, format: 'text' | 'binary', doing: string): AsyncGenerator<CopyChunk> {
+  const stream = client.query(copyOut(`COPY (${query}) TO STDOUT${format === 'binary' ? ' (FORMAT binary)' : ''}`));
+  const splitter = format === 'binary' ? new BinaryTupleSplitter() : new TextRowSplitter();
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      const lines = splitter.push(chunk);
-      if (lines.length > 0) yield lines.map(parseCopyRow);
-    }
+    for await (const received of stream as AsyncIterable<Buffer>) yield* splitter.push(received);
+    splitter.end();
   } catch (error) {
     throw postgresError(error, doing);
   } finally {
-    // Stopped early (an abort or a failure downstream): the connection is then closed by its owner.
     if (!stream.destroyed) stream.destroy();
+  }
+}
+
+/** Rows of `COPY (<query>) TO STDOUT`, parsed into fields (text or null) as whole rows arrive. */
+export async function* copyRows(client: Client, query: string, doing: string): AsyncGenerator<(string | null)[][]> {
+  for await (const chunk of copyChunks(client, query, 'text', doing)) {
+    yield chunk.data.toString('utf8', 0, chunk.data.length - 1).split('\n').map(parseCopyRow);
   }
 }

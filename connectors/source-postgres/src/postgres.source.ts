@@ -8,7 +8,7 @@
 //   number of rows at the last value kept in the state so that the next sync re-reads that value
 //   when new rows have joined it (nothing is missed at the boundary).
 import type { Client } from 'pg';
-import { ConfigError, type ConnectorContext, type MessageBatch, type Source } from '@tributary/connector-sdk';
+import { ConfigError, type ConnectorContext, type MessageBatch, type ReadContext, type Source } from '@tributary/connector-sdk';
 import {
   type AirbyteCatalog,
   type AirbyteStream,
@@ -26,9 +26,9 @@ import { parseSourceConfig, type PostgresSourceConfig } from './postgres.config'
 import { postgresError } from '@tributary/connector-sdk/postgres';
 import { closeClient, copyRows, openClient } from './postgres.session';
 import { findRelation, loadRelations, type PgRelation } from './pg-catalog.query';
-import { columnConverter, columnSchema, type PgColumn } from './pg-type.mapping';
+import { chunkFormatFor, columnConverter, columnSchema, type PgColumn } from './pg-type.mapping';
 import { readPartitioned } from './partitioned.read';
-import { BATCH_SIZE, BatchBuilder, type FullRefreshState, type IncrementalState, stateMessage, type StreamReader } from './stream.reader';
+import { BatchBuilder, copyInto, type FullRefreshState, type IncrementalState, stateMessage, type StreamReader, BATCH_SIZE } from './stream.reader';
 import { blockRangeQuery, incrementalQuery, quoteIdentifier, quoteLiteral, selectList, tableName } from './read.sql';
 
 const CURSOR_NAMES = ['updated_at', 'modified_at', 'last_modified', 'updated', 'last_updated', 'changed_at', 'created_at', 'id'];
@@ -74,7 +74,7 @@ export class PostgresSource implements Source<JsonObject> {
     }
   }
 
-  async *read(config: JsonObject, catalog: ConfiguredAirbyteCatalog, state: StateMessage[], context: ConnectorContext): AsyncGenerator<MessageBatch> {
+  async *read(config: JsonObject, catalog: ConfiguredAirbyteCatalog, state: StateMessage[], context: ReadContext): AsyncGenerator<MessageBatch> {
     const parsed = parseSourceConfig(config);
     const client = await openClient(parsed, context);
     // Cancelling closes the connection: a COPY in flight fails at once instead of running on.
@@ -129,7 +129,7 @@ function statusMessage(stream: StreamDescriptor, status: StreamStatus): Protocol
   return { type: 'TRACE', trace: { type: 'STREAM_STATUS', emitted_at: Date.now(), stream_status: { stream_descriptor: stream, status } } };
 }
 
-async function streamReader(client: Client, configured: ConfiguredAirbyteStream, context: ConnectorContext): Promise<StreamReader> {
+async function streamReader(client: Client, configured: ConfiguredAirbyteStream, context: ReadContext): Promise<StreamReader> {
   const { name, namespace } = configured.stream;
   const descriptor: StreamDescriptor = namespace ? { name, namespace } : { name };
   const key = streamKey(descriptor);
@@ -143,12 +143,15 @@ async function streamReader(client: Client, configured: ConfiguredAirbyteStream,
   if (missing.length) context.logger.warn(`columns ${missing.map((c) => `"${c}"`).join(', ')} of "${key}" no longer exist; they are not read`);
   const columns = wanted.filter((c) => byName.has(c)).map((c) => byName.get(c)!);
   if (columns.length === 0) throw new ConfigError(`No selected column of "${key}" exists any more: discover the source again.`);
-  return { descriptor, relation, columns, converters: columns.map(columnConverter), select: selectList(columns), table: tableName(relation) };
+  // Full refreshes may travel as raw COPY output when the destination takes a format fit for every column.
+  const chunkFormat = configured.sync_mode === 'full_refresh' ? chunkFormatFor(columns, context.recordChunks?.formats(key) ?? []) : undefined;
+  return { descriptor, relation, columns, converters: columns.map(columnConverter), select: selectList(columns), table: tableName(relation), ...(chunkFormat ? { chunkFormat } : {}) };
 }
 
-async function* readStream(client: Client, config: PostgresSourceConfig, configured: ConfiguredAirbyteStream, state: JsonObject | undefined, context: ConnectorContext): AsyncGenerator<MessageBatch> {
+async function* readStream(client: Client, config: PostgresSourceConfig, configured: ConfiguredAirbyteStream, state: JsonObject | undefined, context: ReadContext): AsyncGenerator<MessageBatch> {
   const reader = await streamReader(client, configured, context);
   const key = streamKey(reader.descriptor);
+  if (reader.chunkFormat) context.logger.info(`reading "${key}" as raw COPY output (${reader.chunkFormat}): the destination loads it without per-row records`);
   yield [
     statusMessage(reader.descriptor, 'STARTED'),
     ...(reader.relation.estimatedRows > 0
@@ -163,10 +166,7 @@ async function* readStream(client: Client, config: PostgresSourceConfig, configu
       yield* readBlocks(client, config, reader, state as FullRefreshState | undefined, context);
     } else {
       const batch = new BatchBuilder(reader);
-      for await (const rows of copyRows(client, `SELECT ${reader.select} FROM ${reader.table}`, `reading "${key}"`)) {
-        batch.records(rows);
-        if (batch.size >= BATCH_SIZE) yield batch.take();
-      }
+      yield* copyInto(client, `SELECT ${reader.select} FROM ${reader.table}`, `reading "${key}"`, reader, batch);
       batch.push(stateMessage(reader.descriptor, { complete: true }));
       yield batch.take();
     }
@@ -178,7 +178,7 @@ async function* readStream(client: Client, config: PostgresSourceConfig, configu
 }
 
 /** Full refresh of a table by block ranges: each range is one COPY followed by a STATE. */
-async function* readBlocks(client: Client, config: PostgresSourceConfig, reader: StreamReader, state: FullRefreshState | undefined, context: ConnectorContext): AsyncGenerator<MessageBatch> {
+async function* readBlocks(client: Client, config: PostgresSourceConfig, reader: StreamReader, state: FullRefreshState | undefined, context: ReadContext): AsyncGenerator<MessageBatch> {
   if (state?.complete) {
     yield [stateMessage(reader.descriptor, { complete: true })];
     return;
@@ -198,10 +198,7 @@ async function* readBlocks(client: Client, config: PostgresSourceConfig, reader:
   const batch = new BatchBuilder(reader);
   for (let from = state?.next_block ?? 0; from < pages; from += chunkPages) {
     const to = Math.min(from + chunkPages, pages);
-    for await (const chunk of copyRows(client, blockRangeQuery(reader, from, to), `reading "${key}"`)) {
-      batch.records(chunk);
-      if (batch.size >= BATCH_SIZE) yield batch.take();
-    }
+    yield* copyInto(client, blockRangeQuery(reader, from, to), `reading "${key}"`, reader, batch);
     batch.push(stateMessage(reader.descriptor, { next_block: to }));
     yield batch.take();
   }
