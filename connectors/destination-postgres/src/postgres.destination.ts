@@ -7,10 +7,7 @@
 // recorded; if the destination committed further (the worker died between the two commits), the
 // later rows are deleted first (append), the stage is cut back (overwrite) and merges simply run
 // again (dedup is idempotent). See README "Exactly once" for the whole design.
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { type ConnectorContext, type Destination, type DestinationCommit, type MessageBatch, SystemError, type WriteContext } from '@tributary/connector-sdk';
 import { type ConfiguredAirbyteCatalog, type ConfiguredAirbyteStream, type ConnectionStatus, type JsonObject, type StateMessage, streamKey } from '@tributary/protocol';
 import { conversionExpression, widenedType } from './column.type';
@@ -18,7 +15,8 @@ import { qualifiedName, quoteIdentifier, shortHash } from './identifier';
 import { clientConfig, parseDestinationConfig, type PostgresDestinationConfig } from './postgres.config';
 import { postgresError } from '@tributary/connector-sdk/postgres';
 import { clearTables } from './table.clear';
-import { planStream, StreamBuffer, type StreamPlan } from './stream.target';
+import { CopySession } from './copy.session';
+import { planStream, releaseChunks, StreamBuffer, type StreamPlan } from './stream.target';
 import {
   addColumnSql,
   alterColumnTypeSql,
@@ -90,26 +88,33 @@ export class PostgresDestination implements Destination<JsonObject> {
     try {
       await connect(client, context);
       const buffers = await withErrors('preparing the tables', () => prepare(client, parsed.schema, plans, context, resumeAt));
+      // Streams whose table columns read a PostgreSQL source's COPY text as is take it without records.
+      for (const buffer of buffers.values()) if (buffer.takesCopyText) context.acceptRecordChunks?.(buffer.plan.key, ['postgres_copy_text']);
       let sequence = resumeAt;
       let inTransaction = false;
       let buffered = 0;
-
-      const flush = async (buffer: StreamBuffer) => {
-        if (buffer.size === 0) return;
+      const copy = new CopySession(client, (doing, error) => postgresError(error, doing));
+      const begin = async () => {
         if (!inTransaction) {
           await client.query('BEGIN');
           inTransaction = true;
         }
+      };
+
+      const flush = async (buffer: StreamBuffer) => {
+        if (buffer.size === 0) return;
+        await begin();
         buffered -= buffer.size;
         const chunks = buffer.take();
-        await withErrors(`loading stream "${buffer.plan.key}"`, () => copyChunks(client, copyFromSql(loadTarget(buffer.plan), buffer.plan.columns.map((c) => c.name)), chunks));
-        // Sent and acknowledged: the chunks can hold the next rows.
-        buffer.release(chunks);
+        const sql = copyFromSql(loadTarget(buffer.plan), buffer.plan.columns.map((c) => c.name));
+        // Once out of the process, the chunks can hold the next rows.
+        for (const chunk of chunks) await copy.write(sql, chunk, `loading stream "${buffer.plan.key}"`, () => releaseChunks([chunk]));
         buffer.copied = true;
       };
 
       const commit = async (states: StateMessage[], last: boolean): Promise<DestinationCommit> => {
         for (const buffer of buffers.values()) await flush(buffer);
+        await copy.end();
         if (!inTransaction) await client.query('BEGIN');
         inTransaction = true;
         const published: Published[] = [];
@@ -162,6 +167,15 @@ export class PostgresDestination implements Destination<JsonObject> {
             buffered += buffer.size - before;
             if (buffer.size >= flushAt) await flush(buffer);
             else if (buffered >= 4 * flushAt) for (const other of buffers.values()) await flush(other);
+          } else if (message.type === 'RECORD_CHUNK') {
+            const { stream, namespace } = message.chunk;
+            const key = namespace ? `${namespace}.${stream}` : stream;
+            const buffer = buffers.get(key);
+            if (!buffer) throw new SystemError(`Received rows of stream "${key}", which is not in the configured catalog.`);
+            const { columns, data } = buffer.addChunk(message, sequence + 1);
+            await begin();
+            await copy.write(copyFromSql(loadTarget(buffer.plan), columns), data, `loading stream "${key}"`, () => releaseChunks([data]));
+            buffer.copied = true;
           } else if (message.type === 'STATE') {
             yield await commit([message], false);
           }
@@ -227,10 +241,6 @@ async function withErrors<T>(doing: string, run: () => Promise<T>): Promise<T> {
   } catch (error) {
     throw postgresError(error, doing);
   }
-}
-
-async function copyChunks(client: Client, sql: string, chunks: Buffer[]): Promise<void> {
-  await pipeline(Readable.from(chunks, { objectMode: false }), client.query(copyFrom(sql)));
 }
 
 function loadTarget(plan: StreamPlan): string {

@@ -1,5 +1,5 @@
 import type { RecordMessage } from '@tributary/protocol';
-import { StreamBuffer, type StreamPlan } from './stream.target';
+import { releaseChunks, StreamBuffer, type StreamPlan } from './stream.target';
 
 const plan: StreamPlan = { key: 'users', mode: 'append', schema: 'public', table: 'users', fields: ['id', 'name'], columns: [{ name: 'id', sqlType: 'bigint' }, { name: 'name', sqlType: 'text' }], primaryKey: [] };
 const record = (id: number, name: string): RecordMessage => ({ type: 'RECORD', record: { stream: 'users', data: { id, name }, emitted_at: Date.UTC(2024, 0, 2) } });
@@ -28,7 +28,7 @@ describe('StreamBuffer', () => {
         expect(uuid).toMatch(UUID);
         characters += line.length + 1;
       });
-      buffer.release(chunks);
+      releaseChunks(chunks);
     }
     expect(buffer.takeStats()).toEqual({ records: 600, bytes: characters });
     expect(buffer.take()).toEqual([]);
@@ -38,3 +38,46 @@ describe('StreamBuffer', () => {
 function escape(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n');
 }
+
+describe('StreamBuffer.addChunk (rows as PostgreSQL COPY text)', () => {
+  const chunk = (text: string, rows: number, fields = ['id', 'name']) => ({
+    type: 'RECORD_CHUNK' as const,
+    chunk: { stream: 'users', format: 'postgres_copy_text' as const, fields, types: [], rows, data: Buffer.from(text, 'utf8'), emitted_at: Date.UTC(2024, 0, 2) },
+  });
+
+  it('appends a fresh v4 raw id, extracted_at, sync id and checkpoint to every row, leaving the values untouched', () => {
+    const buffer = new StreamBuffer(plan, ['bigint', 'text'], 'sync\t1');
+    const rows = ['1\tplain', '2\ttab\\there', '3\t\\N', '4\té ✓ 𝄞', `5\t${'x'.repeat(100_000)}`];
+    const { columns, data } = buffer.addChunk(chunk(`${rows.join('\n')}\n`, rows.length), 7);
+    expect(columns).toEqual(['id', 'name']);
+    const lines = data.toString('utf8').split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines).toHaveLength(rows.length);
+    const ids = new Set<string>();
+    lines.forEach((line, i) => {
+      expect(line.startsWith(`${rows[i]}\t`)).toBe(true);
+      const [raw, extracted, sync, checkpoint] = line.slice(rows[i]!.length + 1).split('\t');
+      expect(raw).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      ids.add(raw!);
+      // The sync id is COPY-escaped (its tab written as backslash-t).
+      expect([extracted, sync, checkpoint]).toEqual(['2024-01-02T00:00:00.000Z', 'sync\\t1', '7']);
+    });
+    expect(ids.size).toBe(rows.length);
+    expect(buffer.takeStats()).toEqual({ records: rows.length, bytes: data.length });
+  });
+
+  it('maps a subset of fields to their columns, and refuses chunks that do not hold whole rows', () => {
+    const buffer = new StreamBuffer(plan, ['bigint', 'text'], 's');
+    expect(buffer.addChunk(chunk('x\n', 1, ['name']), 1).columns).toEqual(['name']);
+    expect(() => buffer.addChunk(chunk('1\ta\n2\tb', 2), 1)).toThrow(/announced 2 rows/);
+    expect(() => buffer.addChunk(chunk('1\ta\n2\tb\n', 1), 1)).toThrow(/announced 1 rows/);
+    expect(() => buffer.addChunk(chunk('1\n', 1, ['nope']), 1)).toThrow(/field "nope"/);
+  });
+
+  it('takes COPY text only where the table reads it as the record path would store it', () => {
+    expect(new StreamBuffer(plan, ['bigint', 'text'], 's').takesCopyText).toBe(true);
+    expect(new StreamBuffer(plan, ['numeric', 'character varying(20)'], 's').takesCopyText).toBe(true);
+    const stamped: StreamPlan = { ...plan, columns: [{ name: 'id', sqlType: 'bigint' }, { name: 'name', sqlType: 'timestamp with time zone' }] };
+    expect(new StreamBuffer(stamped, ['bigint', 'text'], 's').takesCopyText).toBe(false);
+  });
+});

@@ -1,9 +1,10 @@
 // One configured stream as this destination loads it: which table (and stage), which columns with
 // which types, and the rows buffered in COPY text until the next flush. Rows are encoded as they
-// arrive (no per-row await); a flush sends the buffer with one COPY FROM STDIN.
-import { randomUUID } from 'node:crypto';
+// arrive (no per-row await); a flush hands the buffered chunks to the open COPY FROM STDIN. Rows
+// that arrive as a source's COPY text only get the metadata columns appended.
+import { randomBytes, randomFillSync, randomUUID } from 'node:crypto';
 import { ConfigError, SystemError } from '@tributary/connector-sdk';
-import { type ConfiguredAirbyteStream, type DestinationSyncMode, type JsonObject, type RecordMessage } from '@tributary/protocol';
+import { type ConfiguredAirbyteStream, type DestinationSyncMode, type JsonObject, type RecordChunkMessage, type RecordMessage } from '@tributary/protocol';
 import { columnKind, columnTypeFor } from './column.type';
 import { copyEncoder, type CopyEncoder, escapeCopyText } from './copy.encoder';
 import { safeIdentifier, shortHash } from './identifier';
@@ -74,6 +75,89 @@ const CHUNK_BYTES = 256 * 1024;
 const SPARE_CHUNKS = 64;
 const spareChunks: Buffer[] = [];
 
+/** A buffer of exactly `size` bytes: a view of a spare chunk when one is big enough. */
+export function allocateChunk(size: number): Buffer {
+  if (size > CHUNK_BYTES) return Buffer.allocUnsafe(size);
+  return (spareChunks.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES)).subarray(0, size);
+}
+
+/** Gives back chunks from `StreamBuffer.take` or `allocateChunk` once they have been sent (never while anything may still read them). */
+export function releaseChunks(chunks: Buffer[]): void {
+  for (const view of chunks) {
+    if (spareChunks.length >= SPARE_CHUNKS) break;
+    // A view of a whole standard chunk (not of a shared pool, not an oversized row).
+    if (view.byteOffset === 0 && view.buffer.byteLength === CHUNK_BYTES) spareChunks.push(Buffer.from(view.buffer, 0, CHUNK_BYTES));
+  }
+}
+
+const UUID_BYTES = 37; // a tab and 36 characters
+const HEX = Buffer.from('0123456789abcdef', 'latin1');
+
+/**
+ * Each row of COPY text `data` (ending in a newline) with a tab, a fresh random UUID and `suffix`
+ * (which ends in a newline) in place of its newline. Built without an allocation per row: the
+ * input is copied once to the end of the output, then each row is moved forward to its place
+ * (`copyWithin`, never overtaking bytes not yet moved) and followed by its UUID and the suffix.
+ * Undefined when `data` does not hold exactly `expectedRows` whole rows.
+ */
+function appendToRows(data: Buffer, expectedRows: number, suffix: Buffer): Buffer | undefined {
+  const grow = UUID_BYTES + suffix.length - 1;
+  const extra = expectedRows * grow;
+  const out = allocateChunk(data.length + extra);
+  out.set(data, extra);
+  const random = randomFor(expectedRows);
+  let at = 0;
+  let rows = 0;
+  let start = extra;
+  const end = extra + data.length;
+  for (let newline = out.indexOf(10, start); newline !== -1 && newline < end && rows < expectedRows; newline = out.indexOf(10, start)) {
+    out.copyWithin(at, start, newline);
+    at += newline - start;
+    out[at++] = 9; // tab
+    at = writeUuid(out, at, random, rows * 16);
+    out.set(suffix, at);
+    at += suffix.length;
+    start = newline + 1;
+    rows++;
+  }
+  // Undefined unless `data` held exactly `expectedRows` whole rows (then `out` is exactly filled).
+  return rows === expectedRows && start === end ? out : undefined;
+}
+
+/** Random bytes for `rows` UUIDs: refilled in place for ordinary chunks (no buffer per chunk). */
+const RANDOM_ROWS = 4096;
+const randomPool = Buffer.allocUnsafe(RANDOM_ROWS * 16);
+function randomFor(rows: number): Buffer {
+  if (rows > RANDOM_ROWS) return randomBytes(rows * 16);
+  return randomFillSync(randomPool, 0, rows * 16);
+}
+
+/** A version 4 UUID from 16 random bytes, as 36 characters. */
+function writeUuid(out: Buffer, at: number, random: Buffer, offset: number): number {
+  for (let i = 0; i < 16; i++) {
+    let byte = random[offset + i]!;
+    if (i === 6) byte = (byte & 0x0f) | 0x40;
+    else if (i === 8) byte = (byte & 0x3f) | 0x80;
+    if (i === 4 || i === 6 || i === 8 || i === 10) out[at++] = 45; // '-'
+    out[at++] = HEX[byte >> 4]!;
+    out[at++] = HEX[byte & 15]!;
+  }
+  return at;
+}
+
+const NUMERIC_TYPES = /^(smallint|integer|bigint|real|double precision|numeric(\(\d+,\d+\))?)$/;
+const STRING_TYPES = /^(text|character varying(\(\d+\))?)$/;
+
+/**
+ * Whether a column the schema wants as `planned` but which is `actual` in the table (after
+ * evolution, or made by someone else) stores a source's COPY text as the same value the record
+ * path would: the same type, or a numeric widening, or a string widening. A timestamp stored in a
+ * text column, say, would keep PostgreSQL's spelling instead of the record path's RFC 3339.
+ */
+function sameTextForm(planned: string, actual: string): boolean {
+  return planned === actual || (NUMERIC_TYPES.test(planned) && NUMERIC_TYPES.test(actual)) || (STRING_TYPES.test(planned) && STRING_TYPES.test(actual));
+}
+
 /**
  * Buffers one stream's rows as COPY text, encoded for the columns' actual types. Each row is
  * written as UTF-8 straight into reusable chunks: no array of row strings to join and no second
@@ -94,6 +178,10 @@ export class StreamBuffer {
   private readonly syncIdText: string;
   private lastEmittedAt = Number.NaN;
   private extractedAt = '';
+  /** Whether rows may arrive as PostgreSQL COPY text (see `takesCopyText`). */
+  readonly takesCopyText: boolean;
+  private chunkSuffix: { key: string; bytes: Buffer } | undefined;
+  private readonly chunkColumns = new Map<string, string[]>();
 
   constructor(
     readonly plan: StreamPlan,
@@ -103,15 +191,55 @@ export class StreamBuffer {
   ) {
     this.encoders = actualTypes.map((type) => copyEncoder(columnKind(type)));
     this.syncIdText = escapeCopyText(syncId);
+    this.takesCopyText = plan.columns.every((column, i) => sameTextForm(column.sqlType, actualTypes[i]!));
   }
 
-  add(message: RecordMessage, checkpoint: number): void {
-    const { data, emitted_at: emittedAt } = message.record;
+  private setExtractedAt(emittedAt: number): void {
     if (emittedAt !== this.lastEmittedAt) {
       if (!Number.isFinite(emittedAt)) throw new SystemError(`A record of stream "${this.plan.key}" has no valid emitted_at (${String(emittedAt)}).`);
       this.extractedAt = new Date(emittedAt).toISOString();
       this.lastEmittedAt = emittedAt;
     }
+  }
+
+  /**
+   * Rows of a source's COPY text output, ready to send: each row gets the metadata columns
+   * appended (a fresh raw id, extracted_at, sync id, checkpoint). Values are not looked at: the
+   * text forms of the source's types are what these columns' types read (see `takesCopyText`).
+   */
+  addChunk(message: RecordChunkMessage, checkpoint: number): { columns: string[]; data: Buffer } {
+    const { chunk } = message;
+    if (chunk.format !== 'postgres_copy_text') throw new SystemError(`Stream "${this.plan.key}" received rows as ${chunk.format}, which this destination does not take.`);
+    this.setExtractedAt(chunk.emitted_at);
+    const suffixKey = `${this.extractedAt}\0${checkpoint}`;
+    if (this.chunkSuffix?.key !== suffixKey) this.chunkSuffix = { key: suffixKey, bytes: Buffer.from(`\t${this.extractedAt}\t${this.syncIdText}\t${checkpoint}\n`, 'utf8') };
+    const suffix = this.chunkSuffix.bytes;
+    const data = Buffer.from(chunk.data.buffer, chunk.data.byteOffset, chunk.data.byteLength);
+    const out = appendToRows(data, chunk.rows, suffix);
+    if (!out) throw new SystemError(`A chunk of stream "${this.plan.key}" announced ${chunk.rows} rows but does not hold exactly that many whole rows.`);
+    this.records += chunk.rows;
+    this.bytes += out.length;
+    return { columns: this.columnsOf(chunk.fields), data: out };
+  }
+
+  /** The columns chunk fields land in (cached: every chunk of a stream has the same fields). */
+  private columnsOf(fields: string[]): string[] {
+    const key = fields.join('\0');
+    let columns = this.chunkColumns.get(key);
+    if (!columns) {
+      columns = fields.map((field) => {
+        const index = this.plan.fields.indexOf(field);
+        if (index < 0) throw new SystemError(`A chunk of stream "${this.plan.key}" has a field "${field}" that is not in the stream's schema.`);
+        return this.plan.columns[index]!.name;
+      });
+      this.chunkColumns.set(key, columns);
+    }
+    return columns;
+  }
+
+  add(message: RecordMessage, checkpoint: number): void {
+    const { data, emitted_at: emittedAt } = message.record;
+    this.setExtractedAt(emittedAt);
     const { fields } = this.plan;
     let line = '';
     for (let i = 0; i < fields.length; i++) line += `${this.encoders[i]!(data[fields[i]!])}\t`;
@@ -128,14 +256,14 @@ export class StreamBuffer {
     let chunk = this.chunk;
     if (chunk === undefined || this.used + room > chunk.length) {
       if (chunk !== undefined && this.used > 0) this.full.push(chunk.subarray(0, this.used));
-      chunk = room > CHUNK_BYTES ? Buffer.allocUnsafe(room) : (spareChunks.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES));
+      chunk = room > CHUNK_BYTES ? Buffer.allocUnsafe(room) : allocateChunk(CHUNK_BYTES);
       this.chunk = chunk;
       this.used = 0;
     }
     this.used += chunk.write(line, this.used, 'utf8');
   }
 
-  /** Hands the buffered rows over as UTF-8 chunks (and empties the buffer); see `release`. */
+  /** Hands the buffered rows over as UTF-8 chunks (and empties the buffer); see `releaseChunks`. */
   take(): Buffer[] {
     if (this.chunk !== undefined && this.used > 0) this.full.push(this.chunk.subarray(0, this.used));
     const chunks = this.full;
@@ -144,15 +272,6 @@ export class StreamBuffer {
     this.used = 0;
     this.size = 0;
     return chunks;
-  }
-
-  /** Gives back chunks from `take` once they have been sent (never while anything may still read them). */
-  release(chunks: Buffer[]): void {
-    for (const view of chunks) {
-      if (spareChunks.length >= SPARE_CHUNKS) break;
-      // A view of a whole standard chunk (not of a shared pool, not an oversized row).
-      if (view.byteOffset === 0 && view.buffer.byteLength === CHUNK_BYTES) spareChunks.push(Buffer.from(view.buffer, 0, CHUNK_BYTES));
-    }
   }
 
   takeStats(): { records: number; bytes: number } {
