@@ -88,6 +88,9 @@ export class LocalFilesDestination implements Destination<JsonObject> {
           } else if (message.type === 'STATE') {
             yield await commit(outputs, [message]);
             buffered = 0;
+          } else if (message.type === 'RECORD_CHUNK') {
+            // The classic layout never accepts record chunks (writeFileStreams does, for Parquet).
+            throw new SystemError(`Received a record chunk of stream "${message.chunk.stream}", which the classic layout did not accept.`);
           }
         }
         context.signal.throwIfAborted();

@@ -1,7 +1,7 @@
 // How a stream's JSON Schema becomes typed columns for the columnar and tabular formats (Parquet,
 // CSV). The mapping, by the keywords of each property:
 //
-//   type integer                                     → int64
+//   type integer, or integer|string + format int64   → int64 (big integers sent as text)
 //   type number                                      → double
 //   type number|string + precision (1-38) [+ scale]  → decimal(precision, scale); `format: decimal`
 //                                                      is accepted too; scale defaults to 0
@@ -62,6 +62,8 @@ function kindOf(property: JsonObject): Pick<Column, 'kind' | 'precision' | 'scal
     const scale = typeof property.scale === 'number' && Number.isInteger(property.scale) && property.scale >= 0 && property.scale <= precision ? property.scale : 0;
     return { kind: 'decimal', precision, scale };
   }
+  // A 64-bit integer that sources send as text when it exceeds 2^53 (e.g. PostgreSQL bigint).
+  if (types.length === 2 && types.includes('integer') && types.includes('string') && property.format === 'int64') return { kind: 'int64' };
   if (types.length !== 1) return { kind: 'json' };
   switch (types[0]) {
     case 'integer':

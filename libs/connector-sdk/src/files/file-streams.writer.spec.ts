@@ -1,10 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { tableFromIPC } from 'apache-arrow';
 import * as parquet from 'parquet-wasm';
-import type { ConfiguredAirbyteCatalog, DestinationSyncMode, JsonObject, RecordMessage, StateMessage } from '@tributary/protocol';
+import type { ChunkColumnType, ConfiguredAirbyteCatalog, DestinationSyncMode, JsonObject, RecordChunkMessage, RecordChunkFormat, RecordMessage, StateMessage } from '@tributary/protocol';
 import type { DestinationCommit, MessageBatch, WriteContext } from '../connector';
 import { fileOutputOptions } from './file-output.options';
 import { writeFileStreams } from './file-streams.writer';
@@ -51,8 +52,24 @@ async function* feed(...batches: MessageBatch[]): AsyncGenerator<MessageBatch> {
   for (const batch of batches) yield batch;
 }
 
-function context(syncId: string, resumePosition?: JsonObject): WriteContext {
-  return { logger: silent, signal: new AbortController().signal, syncId, resumePosition };
+function context(syncId: string, resumePosition?: JsonObject, accepted?: Map<string, readonly RecordChunkFormat[]>): WriteContext {
+  return { logger: silent, signal: new AbortController().signal, syncId, resumePosition, ...(accepted ? { acceptRecordChunks: (key, formats) => accepted.set(key, formats) } : {}) };
+}
+
+/** Rows (id, name, ok) as binary COPY tuples, as source-postgres sends them in a chunk. */
+function chunk(rows: [number | bigint, string | null, boolean][]): RecordChunkMessage {
+  const field = (bytes: Buffer | null) => {
+    const length = Buffer.alloc(4);
+    length.writeInt32BE(bytes ? bytes.length : -1);
+    return bytes ? [length, bytes] : [length];
+  };
+  const parts = rows.flatMap(([id, name, ok]) => {
+    const int8 = Buffer.alloc(8);
+    int8.writeBigInt64BE(BigInt(id));
+    return [Buffer.from([0, 3]), ...field(int8), ...field(name === null ? null : Buffer.from(name)), ...field(Buffer.from([ok ? 1 : 0]))];
+  });
+  const types: ChunkColumnType[] = ['int8', 'text', 'bool'].map((typeName) => ({ typeName, typmod: -1, typeKind: 'b' }));
+  return { type: 'RECORD_CHUNK', chunk: { stream: 'users', format: 'postgres_copy_binary', fields: ['id', 'name', 'ok'], types, rows: rows.length, data: Buffer.concat(parts), emitted_at: EMITTED_AT } };
 }
 
 async function run(config: JsonObject, catalog: ConfiguredAirbyteCatalog, input: AsyncIterable<MessageBatch>, ctx: WriteContext, seen: DestinationCommit[] = []): Promise<DestinationCommit[]> {
@@ -154,6 +171,67 @@ describe('writeFileStreams', () => {
     const [header, first] = text.split('\r\n');
     expect(header).toBe('id,name,_tributary_raw_id,_tributary_extracted_at,_tributary_sync_id');
     expect(first).toMatch(/^1,"a, ""b""\nc",[0-9a-f-]{36},2025-05-02T09:14:03.120Z,sync-1$/);
+  });
+
+  it('offers binary COPY chunks for Parquet and writes their rows as it writes the same records', async () => {
+    const accepted = new Map<string, readonly RecordChunkFormat[]>();
+    const seen = await run(
+      { format: 'parquet' },
+      catalogOf(),
+      feed([record(1, { name: 'record one', ok: false }), chunk([[2, 'Zoë 🚀', true], [9007199254740993n, null, false]]), state(2)], [chunk([[4, '', true]]), state(4)], [chunk([]), state(5)]),
+      context('sync-1', undefined, accepted),
+    );
+    expect([...accepted]).toEqual([['users', ['postgres_copy_binary']]]);
+    expect(seen.map((commit) => commit.stats.users?.records)).toEqual([3, 1, undefined, undefined]);
+    const files = (await manifest()).files;
+    expect(files.map((file) => file.records)).toEqual([3, 1]);
+    const rows = (await Promise.all(files.map(async (file) => readParquetRows(await readFile(join(root, file.path)))))).flat();
+    expect(rows.map(({ id, name, ok, big, _tributary_sync_id: syncId }) => ({ id, name, ok, big, syncId }))).toEqual([
+      { id: 1n, name: 'record one', ok: false, big: null, syncId: 'sync-1' },
+      { id: 2n, name: 'Zoë 🚀', ok: true, big: null, syncId: 'sync-1' },
+      { id: 9007199254740993n, name: null, ok: false, big: null, syncId: 'sync-1' },
+      { id: 4n, name: '', ok: true, big: null, syncId: 'sync-1' },
+    ]);
+    expect(new Set(rows.map((row) => row._tributary_raw_id)).size).toBe(4);
+    for (const row of rows) {
+      expect(row._tributary_raw_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(row._tributary_extracted_at).toBe(EMITTED_AT);
+    }
+  });
+
+  it('rolls Parquet parts over by size with chunks too', async () => {
+    // Rows reach the file a batch (4 MiB) and a row group at a time: ~2 MiB chunks, 64 KiB row groups.
+    const many = (from: number) => chunk(Array.from({ length: 1000 }, (_, i): [number, string, boolean] => [from + i, randomBytes(1000).toString('hex'), i % 2 === 0]));
+    async function* source(): AsyncGenerator<MessageBatch> {
+      for (let k = 0; k < 10; k++) {
+        yield [many(k * 1000)];
+        // A real source waits on its database: the file gets written meanwhile.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      yield [state(10_000)];
+    }
+    await run({ format: 'parquet', file_size_mb: 0.05, row_group_size_mb: 0.0625 }, catalogOf(), source(), context('sync-1'));
+    const files = (await manifest()).files;
+    expect(files.length).toBeGreaterThan(1);
+    expect(files.reduce((sum, file) => sum + file.records, 0)).toBe(10_000);
+  });
+
+  it('does not offer chunks for JSON Lines, nor for a schemaless Parquet stream, and still takes one sent anyway', async () => {
+    const accepted = new Map<string, readonly RecordChunkFormat[]>();
+    await run({ format: 'jsonl' }, catalogOf(), feed([chunk([[1, 'a', true]]), record(2), state(2)]), context('sync-1', undefined, accepted));
+    expect(accepted.size).toBe(0);
+    const lines = (await readFile(join(root, 'users', 'sync-1-00000.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map(({ id, name, ok }) => ({ id, name, ok }))).toEqual([
+      { id: 1, name: 'a', ok: true },
+      { id: 2, name: 'user 2', ok: undefined },
+    ]);
+
+    await rm(root, { recursive: true, force: true });
+    await run({ format: 'parquet' }, catalogOf('append', { type: 'object' }), feed([chunk([[3, 'b', false]]), state(3)]), context('sync-2', undefined, accepted));
+    expect(accepted.size).toBe(0);
+    const [file] = (await manifest()).files;
+    const rows = readParquetRows(await readFile(join(root, file.path)));
+    expect(rows.map((row) => row._tributary_data)).toEqual(['{"id":3,"name":"b","ok":false}']);
   });
 
   it('fails with the stream and column when a value does not fit its type', async () => {

@@ -6,10 +6,15 @@
 // A resumed attempt keeps exactly those parts, removes any later part an earlier attempt left, and
 // writes on from the next number, so a retried sync replaces its own parts instead of adding
 // duplicates. The per-stream manifest (see manifest.ts) is what readers trust.
-import type { ConfiguredAirbyteCatalog, ConfiguredAirbyteStream, JsonObject, RecordMessage, StateMessage, StreamDescriptor } from '@tributary/protocol';
+//
+// Parquet takes PostgreSQL's binary COPY tuples in bulk (RECORD_CHUNK, `postgres_copy_binary`): the
+// loop offers that format for every stream it writes as Parquet, and the writer decodes the tuples
+// straight into its column buffers. A chunk counts as its rows everywhere a RECORD counts as one.
+import type { ConfiguredAirbyteCatalog, ConfiguredAirbyteStream, JsonObject, RecordChunkMessage, StateMessage, StreamDescriptor } from '@tributary/protocol';
 import { streamKey } from '@tributary/protocol';
 import type { DestinationCommit, MessageBatch, WriteContext } from '../connector';
 import { SystemError } from '../errors';
+import { binaryChunkRecords } from '../postgres/binary-copy';
 import { untilAborted } from './abortable.iterable';
 import { type Column, columnsOf } from './column-plan';
 import type { FileOutputOptions } from './file-output.options';
@@ -113,15 +118,27 @@ export async function* writeFileStreams({ store, catalog, input, context, option
       context.signal.throwIfAborted();
       const output = await startStream(store, configured, options, context, resume, extension);
       outputs.set(output.key, output);
+      // Before the first batch is pulled: the source decides the format when it starts a stream.
+      if (options.format === 'parquet' && output.columns.every((column) => column.source === 'field')) {
+        context.acceptRecordChunks?.(output.key, ['postgres_copy_binary']);
+      }
     }
 
     for await (const batch of untilAborted(input, context.signal)) {
       for (const message of batch) {
         if (message.type === 'RECORD') {
-          const output = outputFor(outputs, message);
+          const output = outputFor(outputs, message.record);
           const writer = output.writer ?? (await openPart(output));
           writer.add(toRow(message));
           output.recordsSinceCommit++;
+          if (writer.pendingBytes >= FLUSH_BYTES) await writer.flush();
+        } else if (message.type === 'RECORD_CHUNK') {
+          const { chunk } = message;
+          if (chunk.rows === 0) continue; // a part is opened for a row, never for nothing
+          const output = outputFor(outputs, chunk);
+          const writer = output.writer ?? (await openPart(output));
+          if (!writer.addChunk?.(chunk, context.syncId)) addChunkRecords(writer, chunk, toRow);
+          output.recordsSinceCommit += chunk.rows;
           if (writer.pendingBytes >= FLUSH_BYTES) await writer.flush();
         } else if (message.type === 'STATE') {
           pendingStates.push(message);
@@ -223,8 +240,17 @@ async function finishStream(store: ObjectStore, output: StreamOutput, context: W
   await writeManifest(store, output.manifestPath, manifest);
 }
 
-function outputFor(outputs: Map<string, StreamOutput>, message: RecordMessage): StreamOutput {
-  const key = streamKey({ name: message.record.stream, namespace: message.record.namespace });
+/** A chunk for a writer that takes records only: its rows one by one, as RECORDs would come. */
+function addChunkRecords(writer: RecordFileWriter, chunk: RecordChunkMessage['chunk'], toRow: ReturnType<typeof rowBuilder>): void {
+  if (chunk.format !== 'postgres_copy_binary') throw new SystemError(`Received a record chunk of stream "${chunk.stream}" in ${chunk.format}, which this destination did not accept.`);
+  const { stream, namespace, emitted_at: emittedAt } = chunk;
+  for (const data of binaryChunkRecords(chunk.fields, chunk.types, chunk.data, chunk.rows)) {
+    writer.add(toRow({ type: 'RECORD', record: { stream, ...(namespace ? { namespace } : {}), data, emitted_at: emittedAt } }));
+  }
+}
+
+function outputFor(outputs: Map<string, StreamOutput>, record: { stream: string; namespace?: string }): StreamOutput {
+  const key = streamKey({ name: record.stream, namespace: record.namespace });
   const output = outputs.get(key);
   if (!output) throw new SystemError(`Received a record of stream "${key}", which is not in the configured catalog.`);
   return output;

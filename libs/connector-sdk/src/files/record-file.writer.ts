@@ -1,6 +1,7 @@
 // A file format as a writer of one file: rows go in synchronously (no per-row await on the hot
 // path), encoded bytes leave in large chunks through flush() into an ObjectSink, and finish()
 // writes what remains (for Parquet, the last row group and the footer).
+import type { RecordChunkMessage } from '@tributary/protocol';
 import type { Column } from './column-plan';
 import { createCsvFileWriter } from './csv-file.writer';
 import { GzipSink } from './gzip.sink';
@@ -24,6 +25,11 @@ export interface FormatOptions {
 export interface RecordFileWriter {
   /** Encodes a row; throws a SystemError when a value does not fit its column. */
   add(row: Record<string, unknown>): void;
+  /**
+   * Encodes the rows of a record chunk without a record per row (Parquet, `postgres_copy_binary`);
+   * false when it cannot for this chunk, and the caller adds the chunk's records instead.
+   */
+  addChunk?(chunk: RecordChunkMessage['chunk'], syncId: string): boolean;
   /** Bytes encoded and not yet handed to the sink (a cheap estimate). */
   readonly pendingBytes: number;
   /** Rows added so far. */

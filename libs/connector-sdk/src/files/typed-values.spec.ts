@@ -1,6 +1,10 @@
 import { regexTimestampMicros, toDateDays, toTimestampMicros } from './typed-values';
 
-const micros = (iso: string, extraMicros = 0) => Date.parse(iso) * 1000 + extraMicros;
+/** Exact: a bigint beyond 2^53 microseconds, as toTimestampMicros gives it there. */
+const micros = (iso: string, extraMicros = 0): number | bigint => {
+  const total = Date.parse(iso) * 1000 + extraMicros;
+  return Number.isSafeInteger(total) ? total : BigInt(Date.parse(iso)) * 1000n + BigInt(extraMicros);
+};
 
 describe('toTimestampMicros', () => {
   it.each([
@@ -98,13 +102,13 @@ describe('toTimestampMicros', () => {
       else if (zone === 2) text += `${random(2) ? '+' : '-'}${pad(random(15), 2)}`;
       else if (zone === 3) text += `${random(2) ? '+' : '-'}${pad(random(15), 2)}:${pad(random(60), 2)}`;
       else if (zone === 4) text += `${random(2) ? '+' : '-'}${pad(random(15), 2)}${pad(random(60), 2)}`;
-      let expected: number | string;
+      let expected: number | bigint | string;
       try {
         expected = regexTimestampMicros(text);
       } catch (error) {
         expected = (error as Error).message;
       }
-      let actual: number | string;
+      let actual: number | bigint | string;
       try {
         actual = toTimestampMicros(text);
       } catch (error) {
@@ -122,5 +126,19 @@ describe('toDateDays', () => {
     expect(toDateDays('1969-12-31')).toBe(-1);
     expect(toDateDays('1969-12-31T23:00:00-02:00')).toBe(0);
     expect(toDateDays('2024-02-29T10:00:00Z')).toBe(19_782);
+  });
+
+  it('takes years 1 to 99 as they are (Date.UTC would add 1900)', () => {
+    expect(toDateDays('0099-06-15')).toBe(toDateDays('0099-06-15T00:00:00Z'));
+    expect(toDateDays('0001-01-01')).toBe(-719_162);
+  });
+});
+
+describe('toTimestampMicros beyond 2^53 microseconds', () => {
+  it('keeps every microsecond (as a bigint) before 1685 and after 2255', () => {
+    expect(toTimestampMicros('1600-01-01T00:00:00.000001Z')).toBe(BigInt(Date.UTC(1600, 0, 1)) * 1000n + 1n);
+    expect(toTimestampMicros('2300-06-30 12:00:00.000003')).toBe(BigInt(Date.UTC(2300, 5, 30, 12)) * 1000n + 3n);
+    expect(toTimestampMicros('10000-01-01 00:00:00.000001+00')).toBe(BigInt(Date.UTC(10000, 0, 1)) * 1000n + 1n);
+    expect(toTimestampMicros('2024-01-01T00:00:00.000001Z')).toBe(Date.UTC(2024, 0, 1) * 1000 + 1);
   });
 });

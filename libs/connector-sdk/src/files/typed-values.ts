@@ -1,17 +1,18 @@
 // Parsing record values into the typed representations of Parquet columns. Each function returns
 // the value or throws a TypeError whose message says what was expected; the writer adds the stream
-// and column. Timestamps keep microseconds and honour the zone of the text (no zone means UTC).
+// and column. Timestamps keep microseconds and honour the zone of the text (no zone means UTC);
+// beyond ±2^53 microseconds (before 1685, after 2255) they come as a bigint, so none is rounded.
 
 const TIMESTAMP = /^([+-]?\d{4,6})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$/;
 const DAY_MS = 86_400_000;
 
 /** Microseconds since the epoch, UTC. Accepts ISO 8601 / RFC 3339 text (with or without a zone) and Dates. */
-export function toTimestampMicros(value: unknown): number {
+export function toTimestampMicros(value: unknown): number | bigint {
   if (typeof value === 'string') {
     // The same text often repeats row after row (`_tributary_extracted_at` is one string per batch).
     if (value === lastText) return lastMicros;
     let micros = fastTimestampMicros(value);
-    if (Number.isNaN(micros)) micros = regexTimestampMicros(value);
+    if (typeof micros === 'number' && Number.isNaN(micros)) micros = regexTimestampMicros(value);
     lastText = value;
     lastMicros = micros;
     return micros;
@@ -20,14 +21,20 @@ export function toTimestampMicros(value: unknown): number {
 }
 
 let lastText: string | undefined;
-let lastMicros = 0;
+let lastMicros: number | bigint = 0;
+
+/** ms * 1000 + micros, exactly. */
+function exactMicros(ms: number, micros: number): number | bigint {
+  const total = ms * 1000 + micros;
+  return Number.isSafeInteger(total) ? total : BigInt(ms) * 1000n + BigInt(micros);
+}
 
 /**
  * The general (slow) path: a regular expression and `Date`. Handles every accepted form (signed and
  * 5–6 digit years, space before the zone, ...) and produces the error messages.
  * @internal exported for the tests that check the fast path against it
  */
-export function regexTimestampMicros(value: unknown): number {
+export function regexTimestampMicros(value: unknown): number | bigint {
   if (value instanceof Date) {
     const ms = value.getTime();
     if (Number.isNaN(ms)) throw new TypeError('expected a timestamp, got an invalid Date');
@@ -48,7 +55,8 @@ export function regexTimestampMicros(value: unknown): number {
   let ms = date.getTime();
   if (sign) ms -= (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om)) * 60_000;
   const micros = fraction.length === 0 ? 0 : Number(fraction.slice(0, 6).padEnd(6, '0'));
-  return ms * 1000 + micros;
+  if (Number.isNaN(ms)) throw new TypeError(`expected a timestamp within ±275,760 years of 1970, got ${describe(value)}`);
+  return exactMicros(ms, micros);
 }
 
 /** Two ASCII digits at `i` as a number, or -1. */
@@ -75,7 +83,7 @@ function daysToMonth(year: number, month: number): number {
  * reports the errors). Gives exactly what `regexTimestampMicros` gives, including the day overflow
  * `Date` applies (February 31st is March 3rd or 2nd).
  */
-function fastTimestampMicros(text: string): number {
+function fastTimestampMicros(text: string): number | bigint {
   const n = text.length;
   if (n < 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return Number.NaN;
   const century = twoDigits(text, 0);
@@ -137,16 +145,18 @@ function fastTimestampMicros(text: string): number {
   }
   const days = daysToMonth(century * 100 + yy, month) + day - 1;
   const ms = days * DAY_MS + hour * 3_600_000 + minute * 60_000 + second * 1000 - offsetMinutes * 60_000;
-  return ms * 1000 + micros;
+  return exactMicros(ms, micros);
 }
 
 /** Days since 1970-01-01. Accepts `YYYY-MM-DD` (a timestamp text gives its UTC date) and Dates. */
 export function toDateDays(value: unknown): number {
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    const ms = Date.UTC(Number(value.slice(0, 4)), Number(value.slice(5, 7)) - 1, Number(value.slice(8, 10)));
-    return Math.floor(ms / DAY_MS);
+    // setUTCFullYear, not Date.UTC: that one reads years 0 to 99 as 1900 to 1999.
+    const date = new Date(0);
+    date.setUTCFullYear(Number(value.slice(0, 4)), Number(value.slice(5, 7)) - 1, Number(value.slice(8, 10)));
+    return Math.floor(date.getTime() / DAY_MS);
   }
-  return Math.floor(toTimestampMicros(value) / 1000 / DAY_MS);
+  return Math.floor(Number(toTimestampMicros(value)) / 1000 / DAY_MS);
 }
 
 /** A 64-bit integer: safe-integer numbers, bigints and integer text. */
