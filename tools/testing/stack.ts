@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import { findFreePort, LOOPBACK } from '../../apps/cli/src/stack/free-port';
 import { ManagedProcess, describeExit, type ProcessExit, type StopOptions } from '../../apps/cli/src/stack/managed-process';
 import { httpOk, waitUntil } from '../../apps/cli/src/stack/wait-until';
-import { WORKER_NODE_FLAGS } from '../../apps/cli/src/config/workspace';
+import { workerEnvironment, workerNodeFlags } from '../../apps/cli/src/config/workspace';
 import { createTestDatabase, type TestDatabase } from './test-database';
 import { testTemporalAddress } from './test-environment';
 
@@ -140,7 +140,7 @@ export async function startStack(options: StartStackOptions = {}): Promise<Stack
     const child = ManagedProcess.spawn({
       name,
       command: process.execPath,
-      args: ['--require', EXIT_WITH_PARENT, ...(entry === WORKER_MAIN ? WORKER_NODE_FLAGS : []), entry],
+      args: ['--require', EXIT_WITH_PARENT, ...(entry === WORKER_MAIN ? workerNodeFlags(env) : []), entry],
       cwd: ROOT,
       env,
       keepLines: KEEP_LINES,
@@ -186,7 +186,8 @@ export async function startStack(options: StartStackOptions = {}): Promise<Stack
     let workerCount = 0;
     const startWorker = async (env: NodeJS.ProcessEnv = {}): Promise<StackProcess> => {
       workerCount += 1;
-      const child = spawn(`worker-${workerCount}`, WORKER_MAIN, { ...baseEnv, ...options.workerEnv, ...env });
+      const workerEnv = { ...baseEnv, ...options.workerEnv, ...env };
+      const child = spawn(`worker-${workerCount}`, WORKER_MAIN, { ...workerEnvironment(workerEnv), ...workerEnv });
       try {
         await child.waitForLine(/"message"\s*:\s*"worker ready"/, { timeoutMs, description: `${child.name} to log "worker ready"` });
       } catch (error) {

@@ -2,6 +2,7 @@
 // is bundled from @tributary/workflows; activities get their dependencies from here.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
 import { ConnectorRegistry, JsonLogger } from '@tributary/connector-sdk';
 import { createDataSource, JobRepository, resolveSecretCipher, SchemaDriftRepository } from '@tributary/persistence';
@@ -54,7 +55,15 @@ async function main(): Promise<void> {
       ...createWebhookActivities({ dataSource, cipher, logger }),
       ...createDeclarativeActivities({ dataSource, cipher, logger }),
     },
+    // Memory (docs/worker-memory.md): a sync's replicate activity holds its data path's buffers, so
+    // concurrency is what multiplies them; every sync also runs a few small bookkeeping activities.
     maxConcurrentActivityTaskExecutions: config.maxConcurrentSyncs * 2,
+    // Workflows share one V8 context on one thread (the SDK's defaults, stated): each cached
+    // execution costs little there, and the cache is bounded explicitly rather than from the heap
+    // limit, which a capped old generation (workerNodeFlags in apps/cli) would shrink.
+    reuseV8Context: true,
+    workflowThreadPoolSize: 1,
+    maxCachedWorkflows: config.maxCachedWorkflows,
     shutdownGraceTime: '10 seconds',
   });
 
@@ -68,7 +77,13 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 
-  logger.info('worker ready', { taskQueue: config.taskQueue, namespace: config.temporalNamespace, connectors: registry.list().map((c) => c.manifest.id) });
+  logger.info('worker ready', {
+    taskQueue: config.taskQueue,
+    namespace: config.temporalNamespace,
+    connectors: registry.list().map((c) => c.manifest.id),
+    // Whether the worker got its memory flags (docs/worker-memory.md): V8's limit without them is several GB.
+    heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),
+  });
   try {
     await worker.run();
   } finally {

@@ -13,9 +13,19 @@ export interface WorkerConfig {
   connectorDirectories: string[];
   plugins: string[];
   logLevel: LogLevelName;
+  /** Syncs (replicate activities) run at once; the worker's memory grows with it. */
   maxConcurrentSyncs: number;
+  /**
+   * Workflow executions Temporal keeps in memory between their tasks (`maxCachedWorkflows`). Its
+   * default is derived from the V8 heap limit (about 2,300 for a 4 GB heap); ours are short
+   * histories (< 30 events), so an evicted one replays in milliseconds.
+   */
+  maxCachedWorkflows: number;
   autoPauseAfterFailures: number;
 }
+
+export const DEFAULT_MAX_CONCURRENT_SYNCS = 4;
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 100;
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
   const problems: string[] = [];
@@ -23,6 +33,14 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
     const value = env[name]?.trim();
     if (!value) problems.push(`${name} is required`);
     return value ?? '';
+  };
+  /** A whole number of at least `min`, or `fallback` when the variable is unset or blank. */
+  const wholeNumber = (name: string, fallback: number, min: number, rule: string): number => {
+    const text = env[name]?.trim();
+    if (!text) return fallback;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < min) problems.push(`${name} must be ${rule} (got "${text}")`);
+    return value;
   };
   const config: WorkerConfig = {
     databaseUrl: required('DATABASE_URL'),
@@ -34,15 +52,10 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
     connectorDirectories: [env.TRIBUTARY_CONNECTORS_DIR?.trim() || resolve(__dirname, '../../../connectors')],
     plugins: (env.TRIBUTARY_PLUGINS ?? '').split(',').map((p) => p.trim()).filter(Boolean),
     logLevel: JsonLogger.parseLevel(env.LOG_LEVEL),
-    maxConcurrentSyncs: Number(env.TRIBUTARY_WORKER_MAX_CONCURRENT_SYNCS ?? 4),
-    autoPauseAfterFailures: Number(env.TRIBUTARY_AUTO_PAUSE_AFTER_FAILURES ?? 5),
+    maxConcurrentSyncs: wholeNumber('TRIBUTARY_WORKER_MAX_CONCURRENT_SYNCS', DEFAULT_MAX_CONCURRENT_SYNCS, 1, 'a positive integer'),
+    maxCachedWorkflows: wholeNumber('TRIBUTARY_WORKER_MAX_CACHED_WORKFLOWS', DEFAULT_MAX_CACHED_WORKFLOWS, 0, 'a whole number (0 caches none)'),
+    autoPauseAfterFailures: wholeNumber('TRIBUTARY_AUTO_PAUSE_AFTER_FAILURES', 5, 0, 'a whole number (0 never pauses)'),
   };
-  if (!Number.isInteger(config.maxConcurrentSyncs) || config.maxConcurrentSyncs < 1) {
-    problems.push('TRIBUTARY_WORKER_MAX_CONCURRENT_SYNCS must be a positive integer');
-  }
-  if (!Number.isInteger(config.autoPauseAfterFailures) || config.autoPauseAfterFailures < 0) {
-    problems.push('TRIBUTARY_AUTO_PAUSE_AFTER_FAILURES must be a whole number (0 never pauses)');
-  }
   if (problems.length) throw new Error(`invalid worker configuration: ${problems.join('; ')}`);
   return config;
 }

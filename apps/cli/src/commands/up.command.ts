@@ -22,7 +22,7 @@ import {
 import { CliException, CliExceptionCode } from '../cli.exception';
 import { DataDirLayout } from '../config/data-dir.layout';
 import { reachableHost, readStackConfig, redactUrl, type StackConfig } from '../config/stack.config';
-import { findWorkspaceRoot, resolveAppEntries, WORKER_NODE_FLAGS } from '../config/workspace';
+import { findWorkspaceRoot, resolveAppEntries, workerEnvironment, workerNodeFlags } from '../config/workspace';
 import { ProcessOutputPrinter } from '../output/process-output.printer';
 import { openMetadataDatabase, prepareMetadataStore } from './metadata-database';
 
@@ -42,6 +42,7 @@ export async function runUp(options: UpOptions): Promise<number> {
   const env = options.env ?? process.env;
   const write = options.write ?? ((text: string) => void process.stdout.write(text));
   const config = readStackConfig(env, options.cwd ?? process.cwd());
+  const workerFlags = workerNodeFlags(env);
   const apps = resolveAppEntries(findWorkspaceRoot());
   const layout = new DataDirLayout(config.dataDir);
   const printer = new ProcessOutputPrinter(write, { color: Boolean(process.stdout.isTTY) && !env['NO_COLOR'] });
@@ -157,7 +158,7 @@ export async function runUp(options: UpOptions): Promise<number> {
     };
 
     supervisor.spawn({ name: 'api', command: process.execPath, args: [apps.apiMain], cwd: apps.root, env: serviceEnv, detached: true, onLine: forward('api') });
-    const worker = supervisor.spawn({ name: 'worker', command: process.execPath, args: [...WORKER_NODE_FLAGS, apps.workerMain], cwd: apps.root, env: serviceEnv, detached: true, onLine: forward('worker') });
+    const worker = supervisor.spawn({ name: 'worker', command: process.execPath, args: [...workerFlags, apps.workerMain], cwd: apps.root, env: { ...workerEnvironment(serviceEnv), ...serviceEnv }, detached: true, onLine: forward('worker') });
     supervisor.spawn({
       name: 'console',
       command: process.execPath,

@@ -1,11 +1,13 @@
 // The object store of an S3 bucket (AWS, or any S3-compatible server: MinIO, SeaweedFS, R2, …)
-// under a key prefix. A part is streamed through a multipart upload (@aws-sdk/lib-storage) that
-// becomes visible, whole, only when it is completed; small objects are one PUT, which S3 applies
-// atomically — readers see the old manifest or the new one, never a mix. Used by the S3
-// destination (writes) and the file source (listing and reading).
-import { once } from 'node:events';
-import { PassThrough, type Readable } from 'node:stream';
+// under a key prefix. A part is streamed through a multipart upload that becomes visible, whole,
+// only when it is completed, holding a bounded number of part buffers however large the part;
+// small objects are one PUT, which S3 applies atomically — readers see the old manifest or the new
+// one, never a mix. Used by the S3 destination (writes) and the file source (listing and reading).
+import type { Readable } from 'node:stream';
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -13,9 +15,9 @@ import {
   PutObjectCommand,
   S3Client,
   type S3ClientConfig,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
-import { ConfigError } from '../errors';
+import { ConfigError, ConnectorError, SystemError } from '../errors';
 import type { ObjectSink, ObjectStore } from './object-store';
 import { s3Error, withS3Errors } from './s3-error';
 
@@ -36,9 +38,12 @@ export interface S3Location {
 }
 
 export interface S3StoreOptions {
-  /** Size of a multipart upload part (S3's minimum is 5 MiB). */
+  /** Size of a multipart upload part (S3's minimum is 5 MiB; default 8 MiB). */
   partBytes?: number;
-  /** Parts of one object uploaded at once; memory per open part is about partBytes × (queue + 1). */
+  /**
+   * Parts of one object uploaded at once (default 2). An object being written holds at most
+   * partBytes × (queueSize + 1) bytes of part buffers: 24 MiB with the defaults.
+   */
   queueSize?: number;
   /** SDK attempts per request (retries with backoff included; default 3). */
   maxAttempts?: number;
@@ -54,6 +59,9 @@ export interface StoredObject {
 export const DEFAULT_S3_REGION = 'us-east-1';
 const DEFAULT_PART_BYTES = 8 << 20;
 const MIN_PART_BYTES = 5 << 20;
+const DEFAULT_QUEUE_SIZE = 2;
+/** S3's limit of parts in one multipart upload. */
+const MAX_PARTS = 10_000;
 const DELETE_BATCH = 1000;
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -100,16 +108,16 @@ export class S3ObjectStore implements ObjectStore {
   readonly bucket: string;
   readonly prefix: string;
   readonly client: S3Client;
-  private readonly partBytes: number;
   private readonly queueSize: number;
+  private readonly parts: PartBufferPool;
 
   constructor(location: S3Location, options: S3StoreOptions = {}) {
     this.bucket = location.bucket;
     this.prefix = normalizeS3Prefix(location.prefix);
     this.location = `s3://${this.bucket}${this.prefix ? `/${this.prefix}` : ''}`;
     this.client = new S3Client(s3ClientConfig(location, options));
-    this.partBytes = Math.max(MIN_PART_BYTES, options.partBytes ?? DEFAULT_PART_BYTES);
-    this.queueSize = Math.max(1, options.queueSize ?? 2);
+    this.queueSize = Math.max(1, Math.floor(options.queueSize ?? DEFAULT_QUEUE_SIZE));
+    this.parts = new PartBufferPool(Math.max(MIN_PART_BYTES, Math.floor(options.partBytes ?? DEFAULT_PART_BYTES)), this.queueSize + 1);
   }
 
   /** The object key of a path relative to the prefix. */
@@ -123,7 +131,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async create(path: string): Promise<ObjectSink> {
-    return new S3UploadSink(this.client, this.bucket, this.key(path), this.url(path), this.partBytes, this.queueSize);
+    return new S3UploadSink(this.client, this.bucket, this.key(path), this.url(path), this.parts, this.queueSize);
   }
 
   async read(path: string): Promise<Buffer | undefined> {
@@ -190,6 +198,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async close(): Promise<void> {
+    this.parts.clear();
     this.client.destroy();
   }
 }
@@ -204,65 +213,201 @@ function isNoSuchBucket(error: unknown): boolean {
 }
 
 /**
- * One object written as a stream: the bytes go through a pipe into a multipart upload, which
- * sends a part whenever `partBytes` have gathered (one PUT when the object is smaller) and is
- * completed by close(). Until then nothing is visible under the key; abort() cancels the upload.
+ * Part buffers of one store, reused by its uploads one after another: a sync allocates its few
+ * part-sized buffers once instead of one per part, so the allocator is not left holding freed
+ * 8 MiB blocks (RSS that stays up after the bytes are gone). Keeps at most `keep` free buffers.
+ */
+class PartBufferPool {
+  private readonly free: Buffer[] = [];
+
+  constructor(
+    readonly partBytes: number,
+    private readonly keep: number,
+  ) {}
+
+  take(): Buffer {
+    return this.free.pop() ?? Buffer.allocUnsafe(this.partBytes);
+  }
+
+  /**
+   * Returns a buffer no request reads any more. One a failed or cancelled request may still be
+   * sending is never given back: it is left to the garbage collector.
+   */
+  give(buffer: Buffer): void {
+    if (this.free.length < this.keep) this.free.push(buffer);
+  }
+
+  clear(): void {
+    this.free.length = 0;
+  }
+}
+
+interface UploadedPart {
+  PartNumber: number;
+  ETag: string;
+  ChecksumCRC32?: string;
+  ChecksumCRC32C?: string;
+  ChecksumSHA1?: string;
+  ChecksumSHA256?: string;
+}
+
+/**
+ * One object written as a stream. Bytes are copied into a part buffer; a full part is sent with
+ * UploadPart while the next one fills, at most `queueSize` parts in flight, and write() waits
+ * (backpressure) when that many are. So one open object holds at most queueSize + 1 part buffers,
+ * whatever the size of the chunks it is given, and never keeps a caller's chunk. close() sends the
+ * last part and completes the upload; an object that fits in one part is a single PUT. Until then
+ * nothing is visible under the key; abort() (or a failure) aborts the multipart upload.
+ *
+ * Not @aws-sdk/lib-storage's Upload: it gathers a stream's chunks by concatenating them and cuts
+ * parts as views of those concatenations, so each part in flight kept whole row groups alive and
+ * every part was a fresh allocation: 70–100 MB more worker RSS at 1M rows (docs/worker-memory.md).
  */
 class S3UploadSink implements ObjectSink {
   bytes = 0;
-  private readonly body = new PassThrough({ highWaterMark: 1 << 20 });
-  private readonly upload: Upload;
-  private readonly done: Promise<void>;
+  private part: Buffer | undefined;
+  private filled = 0;
+  private partNumber = 0;
+  private created: Promise<string> | undefined;
+  private readonly uploaded: UploadedPart[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly cancel = new AbortController();
   private failure: unknown;
   private settled = false;
 
-  constructor(client: S3Client, bucket: string, key: string, private readonly url: string, partBytes: number, queueSize: number) {
-    this.upload = new Upload({
-      client,
-      params: { Bucket: bucket, Key: key, Body: this.body, ContentType: contentTypeOf(key) },
-      partSize: partBytes,
-      queueSize,
-      leavePartsOnError: false,
-    });
-    this.done = this.upload.done().then(
-      () => undefined,
-      (error: unknown) => {
-        this.failure = error;
-        this.body.destroy();
-        throw error;
-      },
-    );
-    // Observed by write() and close(); an upload nobody waits for must not crash the process.
-    this.done.catch(() => undefined);
-  }
+  constructor(
+    private readonly client: S3Client,
+    private readonly bucket: string,
+    private readonly key: string,
+    private readonly url: string,
+    private readonly pool: PartBufferPool,
+    private readonly queueSize: number,
+  ) {}
 
   async write(chunk: Uint8Array): Promise<void> {
-    if (this.failure) throw s3Error(this.failure, 'upload', this.url);
+    this.throwIfFailed();
     this.bytes += chunk.length;
-    if (this.body.write(chunk)) return;
-    try {
-      await Promise.race([once(this.body, 'drain'), this.done]);
-    } catch (error) {
-      throw s3Error(this.failure ?? error, 'upload', this.url);
+    for (let offset = 0; offset < chunk.length; ) {
+      const part = (this.part ??= this.pool.take());
+      const take = Math.min(chunk.length - offset, part.length - this.filled);
+      part.set(take === chunk.length ? chunk : chunk.subarray(offset, offset + take), this.filled);
+      this.filled += take;
+      offset += take;
+      if (this.filled === part.length) await this.sendPart();
     }
   }
 
   async close(): Promise<void> {
-    this.body.end();
+    if (this.settled) {
+      this.throwIfFailed();
+      return;
+    }
     try {
-      await this.done;
-    } catch (error) {
-      throw s3Error(error, 'upload', this.url);
-    } finally {
+      this.throwIfFailed();
+      if (this.partNumber === 0) {
+        // The whole object fits in one part: a single PUT.
+        const part = this.part;
+        const body = part ? part.subarray(0, this.filled) : Buffer.alloc(0);
+        this.part = undefined;
+        await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.key, Body: body, ContentType: contentTypeOf(this.key) }), { abortSignal: this.cancel.signal });
+        if (part) this.pool.give(part);
+      } else {
+        if (this.filled > 0) await this.sendPart(true);
+        await Promise.all(this.inFlight);
+        this.throwIfFailed();
+        const uploadId = await this.created!;
+        const parts = this.uploaded.sort((a, b) => a.PartNumber - b.PartNumber);
+        await this.client.send(new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: this.key, UploadId: uploadId, MultipartUpload: { Parts: parts } }));
+      }
       this.settled = true;
+    } catch (error) {
+      this.failure ??= error;
+      await this.discard();
+      throw error instanceof ConnectorError ? error : s3Error(error, 'upload', this.url);
     }
   }
 
   async abort(): Promise<void> {
     if (this.settled) return;
+    this.failure ??= Object.assign(new Error('Upload aborted.'), { name: 'AbortError' });
+    await this.discard();
+  }
+
+  /** Cancels the requests in flight and the multipart upload; never rejects. */
+  private async discard(): Promise<void> {
+    if (this.settled) return;
     this.settled = true;
-    await this.upload.abort().catch(() => undefined);
-    this.body.destroy();
-    await this.done.catch(() => undefined);
+    this.cancel.abort();
+    await Promise.allSettled(this.inFlight);
+    this.releasePart();
+    const uploadId = await this.created?.catch(() => undefined);
+    if (uploadId) await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: this.key, UploadId: uploadId })).catch(() => undefined);
+  }
+
+  private releasePart(): void {
+    if (this.part) this.pool.give(this.part);
+    this.part = undefined;
+    this.filled = 0;
+  }
+
+  /** Sends the filled part, then waits while `queueSize` parts are in flight. */
+  private async sendPart(last = false): Promise<void> {
+    const buffer = this.part!;
+    const body = last ? buffer.subarray(0, this.filled) : buffer;
+    this.part = undefined;
+    this.filled = 0;
+    const partNumber = ++this.partNumber;
+    if (partNumber > MAX_PARTS) {
+      this.pool.give(buffer);
+      throw new ConfigError(
+        `Cannot upload ${this.url}: it would take more than ${MAX_PARTS} parts of ${this.pool.partBytes >> 20} MiB, S3's limit for one object; lower file_size_mb.`,
+      );
+    }
+    this.created ??= this.createUpload();
+    const sent = this.created
+      .then((uploadId) => this.uploadPart(uploadId, partNumber, body))
+      .then(
+        () => this.pool.give(buffer),
+        (error: unknown) => {
+          this.failure ??= error;
+          this.cancel.abort();
+        },
+      )
+      .finally(() => this.inFlight.delete(sent));
+    this.inFlight.add(sent);
+    while (this.inFlight.size >= this.queueSize) await Promise.race(this.inFlight);
+    this.throwIfFailed();
+  }
+
+  private async createUpload(): Promise<string> {
+    // As lib-storage does: where the client adds CRC32 checksums to uploads, the multipart upload
+    // declares the algorithm (and its completion lists each part's checksum).
+    const mode = this.client.config.requestChecksumCalculation;
+    const checksums = typeof mode === 'function' && (await mode()) === 'WHEN_SUPPORTED';
+    const answer = await this.client.send(
+      new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: this.key, ContentType: contentTypeOf(this.key), ...(checksums ? { ChecksumAlgorithm: 'CRC32' } : {}) }),
+      { abortSignal: this.cancel.signal },
+    );
+    if (!answer.UploadId) throw new SystemError(`Cannot upload ${this.url}: the server started a multipart upload without an upload id.`);
+    return answer.UploadId;
+  }
+
+  private async uploadPart(uploadId: string, partNumber: number, body: Buffer): Promise<void> {
+    const answer = await this.client.send(new UploadPartCommand({ Bucket: this.bucket, Key: this.key, UploadId: uploadId, PartNumber: partNumber, Body: body }), {
+      abortSignal: this.cancel.signal,
+    });
+    if (!answer.ETag) throw new SystemError(`Cannot upload ${this.url}: part ${partNumber} was stored without an ETag.`);
+    this.uploaded.push({
+      PartNumber: partNumber,
+      ETag: answer.ETag,
+      ...(answer.ChecksumCRC32 ? { ChecksumCRC32: answer.ChecksumCRC32 } : {}),
+      ...(answer.ChecksumCRC32C ? { ChecksumCRC32C: answer.ChecksumCRC32C } : {}),
+      ...(answer.ChecksumSHA1 ? { ChecksumSHA1: answer.ChecksumSHA1 } : {}),
+      ...(answer.ChecksumSHA256 ? { ChecksumSHA256: answer.ChecksumSHA256 } : {}),
+    });
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure instanceof ConnectorError ? this.failure : s3Error(this.failure, 'upload', this.url);
   }
 }
