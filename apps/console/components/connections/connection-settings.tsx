@@ -52,8 +52,18 @@ export function ConnectionSettings({ connection }: { connection: Connection }) {
         // Streams are sent only when edited, so that a save elsewhere never rewrites them.
         ...(streams.status === 'ready' && streams.dirty ? { streams: toStreamConfigs(streams.rows) } : {}),
       });
-      setMessage(result.ok ? { bad: false, text: 'Settings saved.' } : { bad: true, text: result.message, issues: result.issues });
-      if (result.ok) router.refresh();
+      if (!result.ok) return setMessage({ bad: true, text: result.message, issues: result.issues });
+      // The form shows what the API stored (it may normalise what was sent). The component is not
+      // remounted on save, so that this confirmation stays on screen.
+      const saved = result.value;
+      setName(saved.name);
+      setSchedule(saved.schedule);
+      setPolicy(saved.schemaChangePolicy);
+      setNamespaceDefinition(saved.namespaceDefinition);
+      setNamespaceFormat(saved.namespaceFormat ?? '');
+      setPrefix(saved.prefix);
+      setMessage({ bad: false, text: 'Settings saved.' });
+      router.refresh();
     });
   };
 

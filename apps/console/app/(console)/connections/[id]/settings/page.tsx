@@ -7,5 +7,5 @@ export const metadata: Metadata = { title: 'Connection settings' };
 export default async function SettingsPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const connection = await getConnection(id);
-  return <ConnectionSettings key={connection.updatedAt} connection={connection} />;
+  return <ConnectionSettings key={connection.id} connection={connection} />;
 }
