@@ -77,9 +77,10 @@ describe('PostgreSQL to PostgreSQL through the platform', () => {
     expect(actual).toEqual(expected);
   });
 
-  it('loads full refreshes as raw COPY text, storing exactly what the record path stores, for every type', async () => {
-    // Full refresh travels as raw COPY text (no record per row); incremental goes through records.
-    // Both land the same table, which must then hold equal values, column for column.
+  it('loads full refreshes and incremental reads as raw COPY text, storing exactly what the record path stores, for every type', async () => {
+    // Full refreshes and incremental reads travel as raw COPY text (no record per row); a data
+    // contract makes the engine look at each record, so the third load goes through records. All
+    // three land the same table, which must then hold equal values, column for column.
     await source.query(`
       CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
       CREATE DOMAIN positive AS integer CHECK (VALUE > 0);
@@ -103,14 +104,19 @@ describe('PostgreSQL to PostgreSQL through the platform', () => {
     `);
     const src = await stack.request('POST', '/sources', { name: 'PG every type', definitionId: 'source-postgres', config: { ...postgresConnectionConfig(sourceDb.url), schemas: ['public'] } });
     const ids: Record<string, string> = {};
-    for (const [schema, syncMode] of [['raw_copy', 'full_refresh_overwrite'], ['by_record', 'incremental_append']] as const) {
+    const loads = [
+      ['raw_copy', 'full_refresh_overwrite', {}],
+      ['raw_cursor', 'incremental_append', { cursorField: ['id'] }],
+      ['by_record', 'full_refresh_overwrite', { contract: { default: 'freeze' } }],
+    ] as const;
+    for (const [schema, syncMode, extra] of loads) {
       const dst = await stack.request('POST', '/destinations', { name: `PG ${schema}`, definitionId: 'destination-postgres', config: { ...postgresConnectionConfig(destinationDb.url), schema } });
       const conn = await stack.request('POST', '/connections', {
         sourceId: src.body.id,
         destinationId: dst.body.id,
         namespaceDefinition: 'custom',
         namespaceFormat: schema,
-        streams: [{ name: 'every_type', namespace: 'public', syncMode, ...(syncMode === 'incremental_append' ? { cursorField: ['id'] } : {}) }],
+        streams: [{ name: 'every_type', namespace: 'public', syncMode, ...extra }],
       });
       expect(conn.status).toBe(201);
       const job = await sync(conn.body.id as string);
@@ -118,17 +124,20 @@ describe('PostgreSQL to PostgreSQL through the platform', () => {
       ids[schema] = job.id;
     }
     const logs = async (jobId: string) => ((await stack.request('GET', `/jobs/${jobId}/logs?limit=1000`)).body.items as { message: string }[]).map((l) => l.message);
-    expect((await logs(ids.raw_copy!)).some((m) => m.includes('as raw COPY output (postgres_copy_text)'))).toBe(true);
+    for (const schema of ['raw_copy', 'raw_cursor']) expect((await logs(ids[schema]!)).some((m) => m.includes('as raw COPY output (postgres_copy_text)'))).toBe(true);
     expect((await logs(ids.by_record!)).some((m) => m.includes('raw COPY output'))).toBe(false);
 
     const columns = (await destination.query("SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) AS list FROM information_schema.columns WHERE table_schema = 'raw_copy' AND table_name = 'every_type' AND column_name NOT LIKE '\\_tributary\\_%'")).rows[0].list as string;
     expect(columns.split(', ')).toHaveLength(26);
-    const types = await destination.query("SELECT a.column_name, a.data_type, b.data_type AS other FROM information_schema.columns a JOIN information_schema.columns b USING (table_name, column_name) WHERE a.table_schema = 'raw_copy' AND b.table_schema = 'by_record' AND a.table_name = 'every_type'");
-    for (const row of types.rows) expect({ column: row.column_name, type: row.data_type }).toEqual({ column: row.column_name, type: row.other });
-    const differing = await destination.query(`(SELECT ${columns} FROM raw_copy.every_type EXCEPT ALL SELECT ${columns} FROM by_record.every_type) UNION ALL (SELECT ${columns} FROM by_record.every_type EXCEPT ALL SELECT ${columns} FROM raw_copy.every_type)`);
-    expect(differing.rows).toEqual([]);
-    const counts = await destination.query('SELECT (SELECT count(*)::int FROM raw_copy.every_type) AS raw, (SELECT count(DISTINCT _tributary_raw_id)::int FROM raw_copy.every_type) AS ids, (SELECT count(*)::int FROM by_record.every_type) AS records');
-    expect(counts.rows[0]).toEqual({ raw: 500, ids: 500, records: 500 });
+    for (const raw of ['raw_copy', 'raw_cursor']) {
+      const types = await destination.query("SELECT a.column_name, a.data_type, b.data_type AS other FROM information_schema.columns a JOIN information_schema.columns b USING (table_name, column_name) WHERE a.table_schema = $1 AND b.table_schema = 'by_record' AND a.table_name = 'every_type'", [raw]);
+      expect(types.rows).toHaveLength(26 + 5);
+      for (const row of types.rows) expect({ column: row.column_name, type: row.data_type }).toEqual({ column: row.column_name, type: row.other });
+      const differing = await destination.query(`(SELECT ${columns} FROM ${raw}.every_type EXCEPT ALL SELECT ${columns} FROM by_record.every_type) UNION ALL (SELECT ${columns} FROM by_record.every_type EXCEPT ALL SELECT ${columns} FROM ${raw}.every_type)`);
+      expect(differing.rows).toEqual([]);
+      const counts = await destination.query(`SELECT (SELECT count(*)::int FROM ${raw}.every_type) AS raw, (SELECT count(DISTINCT _tributary_raw_id)::int FROM ${raw}.every_type) AS ids, (SELECT count(*)::int FROM by_record.every_type) AS records`);
+      expect(counts.rows[0]).toEqual({ raw: 500, ids: 500, records: 500 });
+    }
     // Spot checks against the source, so that equal-but-wrong cannot pass.
     const spot = 'SELECT t, ta::text, i8::text, big::text, jb::text, encode(by, \'hex\') AS by, tstz, dt::text, d::text FROM %s WHERE id IN (3, 7) ORDER BY id';
     expect((await destination.query(spot.replace('%s', 'raw_copy.every_type'))).rows).toEqual((await source.query(spot.replace('%s', 'every_type'))).rows);

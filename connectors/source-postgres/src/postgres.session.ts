@@ -55,7 +55,10 @@ export async function* copyChunks(client: Client, query: string, format: 'text' 
 
 /** Rows of `COPY (<query>) TO STDOUT`, parsed into fields (text or null) as whole rows arrive. */
 export async function* copyRows(client: Client, query: string, doing: string): AsyncGenerator<(string | null)[][]> {
-  for await (const chunk of copyChunks(client, query, 'text', doing)) {
-    yield chunk.data.toString('utf8', 0, chunk.data.length - 1).split('\n').map(parseCopyRow);
-  }
+  for await (const chunk of copyChunks(client, query, 'text', doing)) yield parseCopyRows(chunk.data);
+}
+
+/** Whole rows of COPY text output (each ending with a newline), parsed into fields. */
+export function parseCopyRows(data: Buffer): (string | null)[][] {
+  return data.toString('utf8', 0, data.length - 1).split('\n').map(parseCopyRow);
 }

@@ -4,7 +4,8 @@
 // - full refresh of a table: consecutive block (ctid) ranges, a STATE after each (resumable);
 //   large tables optionally split into partitions read in parallel under an exported snapshot;
 // - full refresh of a view: one COPY, one STATE at the end;
-// - incremental: ordered by the cursor, a STATE only where the cursor value changes, and the
+// - incremental: ordered by the cursor, a STATE only where the cursor value changes (found in the
+//   raw COPY text of each row, which goes on as is when the destination takes it), and the
 //   number of rows at the last value kept in the state so that the next sync re-reads that value
 //   when new rows have joined it (nothing is missed at the boundary).
 import type { Client } from 'pg';
@@ -24,7 +25,8 @@ import {
 } from '@tributary/protocol';
 import { parseSourceConfig, type PostgresSourceConfig } from './postgres.config';
 import { postgresError } from '@tributary/connector-sdk/postgres';
-import { closeClient, copyRows, openClient } from './postgres.session';
+import { closeClient, copyChunks, openClient, parseCopyRows } from './postgres.session';
+import { CopyTextCursorScanner, type CursorPosition } from './cursor.scanner';
 import { findRelation, loadRelations, type PgRelation } from './pg-catalog.query';
 import { chunkFormatFor, columnConverter, columnSchema, type PgColumn } from './pg-type.mapping';
 import { readPartitioned } from './partitioned.read';
@@ -143,8 +145,10 @@ async function streamReader(client: Client, configured: ConfiguredAirbyteStream,
   if (missing.length) context.logger.warn(`columns ${missing.map((c) => `"${c}"`).join(', ')} of "${key}" no longer exist; they are not read`);
   const columns = wanted.filter((c) => byName.has(c)).map((c) => byName.get(c)!);
   if (columns.length === 0) throw new ConfigError(`No selected column of "${key}" exists any more: discover the source again.`);
-  // Full refreshes may travel as raw COPY output when the destination takes a format fit for every column.
-  const chunkFormat = configured.sync_mode === 'full_refresh' ? chunkFormatFor(columns, context.recordChunks?.formats(key) ?? []) : undefined;
+  // Rows may travel as raw COPY output when the destination takes a format fit for every column.
+  // Incremental reads only as text, where the cursor field of each row can be found for the states.
+  const offered = context.recordChunks?.formats(key) ?? [];
+  const chunkFormat = chunkFormatFor(columns, configured.sync_mode === 'full_refresh' ? offered : offered.filter((format) => format === 'postgres_copy_text'));
   return { descriptor, relation, columns, converters: columns.map(columnConverter), select: selectList(columns), table: tableName(relation), ...(chunkFormat ? { chunkFormat } : {}) };
 }
 
@@ -220,29 +224,22 @@ async function* readIncremental(client: Client, config: PostgresSourceConfig, co
   }
   const query = incrementalQuery(reader, cursorColumn, prior ? { value: prior.cursor, inclusive } : undefined);
   const batch = new BatchBuilder(reader);
-  let last: string | null = null;
-  let lastCount = 0;
-  let sinceCheckpoint = 0;
-  const emittedAtOf = () => Date.now();
-  for await (const rows of copyRows(client, query, `reading "${key}"`)) {
-    const emittedAt = emittedAtOf();
-    for (const row of rows) {
-      const value = row[cursorIndex] ?? null;
-      if (value !== last) {
-        if (last !== null && sinceCheckpoint >= config.checkpoint_rows) {
-          batch.push(stateMessage(reader.descriptor, { cursor_field: [cursorName], cursor: last, cursor_record_count: lastCount }));
-          sinceCheckpoint = 0;
-        }
-        last = value;
-        lastCount = 0;
+  const cursorState = (position: CursorPosition): JsonObject => ({ cursor_field: [cursorName], cursor: position.cursor, cursor_record_count: position.count });
+  // Rows go on as bulk rows when the destination takes them, else as records parsed from the same text.
+  const bulk = reader.chunkFormat === 'postgres_copy_text';
+  const scanner = new CopyTextCursorScanner(cursorIndex, config.checkpoint_rows);
+  for await (const chunk of copyChunks(client, query, 'text', `reading "${key}"`)) {
+    for (const piece of scanner.scan(chunk.data)) {
+      if (piece.rows > 0) {
+        if (bulk) batch.chunk(piece.data, piece.rows);
+        else batch.records(parseCopyRows(piece.data));
       }
-      lastCount++;
-      sinceCheckpoint++;
-      batch.push(batch.record(row, reader.columns, reader.converters, reader.descriptor, emittedAt));
+      if (piece.checkpoint) batch.push(stateMessage(reader.descriptor, cursorState(piece.checkpoint)));
     }
-    if (batch.size >= BATCH_SIZE) yield batch.take();
+    if (bulk ? batch.size > 0 : batch.size >= BATCH_SIZE) yield batch.take();
   }
-  const final: JsonObject | undefined = last !== null ? { cursor_field: [cursorName], cursor: last, cursor_record_count: lastCount } : (prior as unknown as JsonObject | undefined);
+  const position = scanner.position();
+  const final = position ? cursorState(position) : (prior as unknown as JsonObject | undefined);
   if (final) batch.push(stateMessage(reader.descriptor, final));
   if (batch.size > 0) yield batch.take();
 }

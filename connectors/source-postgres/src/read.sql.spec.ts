@@ -17,8 +17,11 @@ describe('read SQL', () => {
   });
 
   it('reads after or from the cursor value, quoted as a literal of the column type', () => {
-    const cursor = column('updated', 'timestamp with time zone');
+    const cursor = { ...column('updated', 'timestamp with time zone'), notNull: false };
     expect(incrementalQuery(reader, cursor)).toBe('SELECT "id", "Na""me" FROM "My Schema"."t" ORDER BY "updated" ASC NULLS FIRST');
+    // No NULL can come: the order a default btree index gives.
+    expect(incrementalQuery(reader, { ...cursor, notNull: true })).toBe('SELECT "id", "Na""me" FROM "My Schema"."t" ORDER BY "updated" ASC');
+    expect(incrementalQuery(reader, cursor, { value: 'x', inclusive: false })).toMatch(/ORDER BY "updated" ASC$/);
     expect(incrementalQuery(reader, cursor, { value: "2024'; drop", inclusive: true })).toContain(`WHERE "updated" >= '2024''; drop'::timestamp with time zone ORDER BY`);
     expect(incrementalQuery(reader, cursor, { value: 'x', inclusive: false })).toContain(`"updated" > 'x'`);
   });

@@ -27,5 +27,9 @@ export function blockRangeQuery(reader: { select: string; table: string }, from:
 export function incrementalQuery(reader: { select: string; table: string }, cursor: PgColumn, after?: { value: string; inclusive: boolean }): string {
   const column = quoteIdentifier(cursor.name);
   const where = after ? ` WHERE ${column} ${after.inclusive ? '>=' : '>'} ${quoteLiteral(after.value)}::${cursor.sqlType}` : '';
-  return `SELECT ${reader.select} FROM ${reader.table}${where} ORDER BY ${column} ASC NULLS FIRST`;
+  // NULL cursors come first on a first read. Where there can be none (a NOT NULL column, or a
+  // comparison that excludes them) the plain order is the same and matches a default index on the
+  // cursor, which PostgreSQL can then read in order instead of sorting the rows.
+  const nullsFirst = !after && !cursor.notNull ? ' NULLS FIRST' : '';
+  return `SELECT ${reader.select} FROM ${reader.table}${where} ORDER BY ${column} ASC${nullsFirst}`;
 }

@@ -5,7 +5,7 @@
 import { Client } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { ReadContext } from '@tributary/connector-sdk';
-import type { ConfiguredAirbyteStream, JsonObject, ProtocolMessage, RecordChunkMessage, RecordChunkFormat } from '@tributary/protocol';
+import type { ConfiguredAirbyteStream, JsonObject, ProtocolMessage, RecordChunkMessage, RecordChunkFormat, StateMessage } from '@tributary/protocol';
 import { createTestDatabase, type TestDatabase } from '../../../tools/testing';
 import { PostgresSource } from '../src';
 import { BinaryTupleSplitter, TextRowSplitter } from '../src/copy-text.parser';
@@ -133,8 +133,62 @@ describe('raw COPY output', () => {
     const none = await read([]);
     expect(none.some((m) => m.type === 'RECORD_CHUNK')).toBe(false);
     expect(none.filter((m) => m.type === 'RECORD')).toHaveLength(5000);
-    const incremental = await read(['postgres_copy_text'], 'incremental');
-    expect(incremental.some((m) => m.type === 'RECORD_CHUNK')).toBe(false);
-    expect(incremental.filter((m) => m.type === 'RECORD')).toHaveLength(5000);
+    // Incremental reads take text only: the cursor of each raw row places the states.
+    const binaryIncremental = await read(['postgres_copy_binary'], 'incremental');
+    expect(binaryIncremental.some((m) => m.type === 'RECORD_CHUNK')).toBe(false);
+    expect(binaryIncremental.filter((m) => m.type === 'RECORD')).toHaveLength(5000);
+  });
+
+  it('reads incremental streams as chunks with the same states, at the same rows, as records', async () => {
+    // A cursor shared by runs of rows (and NULL on a few, read first), across chunk boundaries.
+    await sql.query(`
+      CREATE TABLE inc (id int PRIMARY KEY, g timestamptz, note text);
+      INSERT INTO inc SELECT i, CASE WHEN i % 1000 = 0 THEN NULL ELSE timestamptz '2024-01-01 00:00:00+00' + (i / 37) * interval '1.5 second' END, CASE WHEN i % 5 = 0 THEN E'a\\tb' ELSE repeat('y', i % 300) END FROM generate_series(1, 20000) i;
+    `);
+    const u = new URL(db.url);
+    const config: JsonObject = { host: u.hostname, port: Number(u.port || 5432), database: u.pathname.slice(1), username: decodeURIComponent(u.username), ...(u.password ? { password: decodeURIComponent(u.password) } : {}), schemas: ['public'], checkpoint_rows: 500 };
+    const source = new PostgresSource();
+    const stream = (await source.discover(config, { logger: console, signal: new AbortController().signal })).streams.find((s) => s.name === 'inc')!;
+    const configured: ConfiguredAirbyteStream = { stream, sync_mode: 'incremental', destination_sync_mode: 'append_dedup', cursor_field: ['g'], primary_key: [['id']] };
+    /** Each STATE with the number of rows before it, and every row as the text of its fields. */
+    const read = async (offered: RecordChunkFormat[], state: StateMessage[] = []) => {
+      const context: ReadContext = { logger: { debug() {}, info() {}, warn() {}, error() {} }, signal: new AbortController().signal, recordChunks: { formats: () => offered } };
+      const rows: string[] = [];
+      const states: { after: number; state: JsonObject }[] = [];
+      let chunks = 0;
+      for await (const batch of source.read(config, { streams: [configured] }, state, context)) {
+        for (const m of batch) {
+          if (m.type === 'RECORD_CHUNK') {
+            chunks++;
+            const lines = Buffer.from(m.chunk.data).toString('utf8').split('\n').slice(0, -1);
+            if (lines.length !== m.chunk.rows) throw new Error(`a chunk says ${m.chunk.rows} rows and holds ${lines.length}`);
+            rows.push(...lines.map((line) => line.split('\t')[0]!));
+          }
+          if (m.type === 'RECORD') rows.push(String(m.record.data.id));
+          if (m.type === 'STATE') states.push({ after: rows.length, state: m.state.stream!.stream_state! });
+        }
+      }
+      return { rows, states, chunks };
+    };
+    const records = await read([]);
+    const bulk = await read(['postgres_copy_text']);
+    expect(records.chunks).toBe(0);
+    expect(bulk.chunks).toBeGreaterThan(10);
+    expect(bulk.rows).toEqual(records.rows);
+    expect(bulk.rows).toHaveLength(20000);
+    expect(bulk.states).toEqual(records.states);
+    expect(records.states.length).toBeGreaterThan(20);
+    // A state falls where the cursor changes, and counts the rows at its value (i = 19980…19999; 20000 is NULL).
+    const last = records.states.at(-1)!.state;
+    expect(last).toEqual({ cursor_field: ['g'], cursor: '2024-01-01 00:13:30+00', cursor_record_count: 20 });
+
+    // Rows join the last value: the next read takes that value again (inclusive), both ways.
+    await sql.query(`INSERT INTO inc VALUES (20001, '2024-01-01 00:13:30+00', 'late'), (20002, '2024-01-02 00:00:00+00', 'new')`);
+    const resumeAt = [{ type: 'STATE' as const, state: { type: 'STREAM' as const, stream: { stream_descriptor: { name: 'inc', namespace: 'public' }, stream_state: last } } }];
+    const again = await read([], resumeAt);
+    const againBulk = await read(['postgres_copy_text'], resumeAt);
+    expect(againBulk).toEqual({ ...again, chunks: againBulk.chunks });
+    expect(again.rows).toHaveLength(last.cursor_record_count as number + 2);
+    expect(again.states.at(-1)!.state).toEqual({ cursor_field: ['g'], cursor: '2024-01-02 00:00:00+00', cursor_record_count: 1 });
   });
 });

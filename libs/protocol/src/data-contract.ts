@@ -38,7 +38,8 @@ function types(schema: Record<string, unknown>): string[] {
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const INTEGER_TEXT = /^-?\d+$/;
-const NUMBER_TEXT = /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+// Numbers JSON cannot hold travel as text: exact decimals, and NaN and ±Infinity as PostgreSQL spells them.
+const NUMBER_TEXT = /^(-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?|NaN|-?Infinity)$/;
 
 /**
  * Why `value` does not fit a column of `schema`, or undefined when it does. Numbers may arrive as

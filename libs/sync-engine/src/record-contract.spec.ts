@@ -24,6 +24,12 @@ describe('compileContract', () => {
     expect(check(row)).toEqual({ data: row });
   });
 
+  it('takes NaN and ±Infinity, which travel as text, as numbers', () => {
+    const check = compileContract('items', { type: 'object', properties: { r: { type: ['null', 'number'], format: 'double' } } }, { default: 'freeze' })!;
+    for (const r of ['NaN', 'Infinity', '-Infinity', '1e20', '-0.5']) expect(check({ r })).toEqual({ data: { r } });
+    expect(() => check({ r: 'nan' })).toThrow('column r: "nan" is not of type number');
+  });
+
   it('sends a whole row to quarantine under discard_row, naming the column and why', () => {
     const check = compileContract('items', schema, { default: 'evolve', columns: { score: 'discard_row' } })!;
     const row = { id: 1, score: 'high', name: 'x' };
