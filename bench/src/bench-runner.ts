@@ -45,6 +45,7 @@ export const ALL_SCENARIOS = [
   'pg-parquet-s3',
   'pg-jsonl-gz',
   'incremental',
+  'incremental-append',
   'resume',
   'scale-2-workers',
   'scale-partitions',
@@ -176,7 +177,8 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
         await record('pg-jsonl-gz', dataset, 'platform', 'PostgreSQL → JSONL.gz, local files', () => syncScenario(ctx, driver, 'pg-jsonl-gz', dataset, localFiles(ctx, `jsonl-${dataset.table}`, { format: 'jsonl', compression: 'gzip' })));
       }
       if (orders) {
-        await record('incremental', orders, 'platform', 'incremental (append + dedup) after 1% of rows changed', () => incrementalScenario(ctx, driver, orders));
+        await record('incremental', orders, 'platform', 'incremental (append + dedup) after 1% of rows changed', () => incrementalScenario(ctx, driver, orders, 'incremental_append_dedup'));
+        await record('incremental-append', orders, 'platform', 'incremental (append) after 1% of rows changed', () => incrementalScenario(ctx, driver, orders, 'incremental_append'));
         await record('resume', orders, 'platform', 'worker SIGKILLed at ~50%, resumed by a new worker', () => resumeScenario(ctx, driver, orders));
         await record('scale-2-workers', orders, 'platform', 'PostgreSQL → Parquet with two worker processes', () => scaleOutScenario(ctx, driver, orders));
         await record('scale-partitions', orders, 'platform', 'PostgreSQL → Parquet, source max_partitions = 2', () =>
@@ -276,15 +278,20 @@ function assertRows(run: SyncRun, dataset: DatasetInfo): void {
   if (run.job.recordsCommitted !== dataset.rows) throw new Error(`the sync committed ${run.job.recordsCommitted} rows of ${dataset.rows}`);
 }
 
-/** First sync (full), then 1% of the rows change, then the measured incremental sync. */
-async function incrementalScenario(ctx: RunContext, driver: PlatformDriver, dataset: DatasetInfo): Promise<ScenarioResult> {
-  const destination = postgresDestination(ctx, 'bench_incremental');
+/**
+ * First sync (full), then 1% of the rows change, then the measured incremental sync. With dedup the
+ * destination merges the changed rows into its table (an UPDATE of rows spread over the whole
+ * table); with append it adds them: the difference is the merge's cost in PostgreSQL.
+ */
+async function incrementalScenario(ctx: RunContext, driver: PlatformDriver, dataset: DatasetInfo, syncMode: 'incremental_append_dedup' | 'incremental_append'): Promise<ScenarioResult> {
+  const id = syncMode === 'incremental_append' ? 'incremental-append' : 'incremental';
+  const destination = postgresDestination(ctx, syncMode === 'incremental_append' ? 'bench_incremental_append' : 'bench_incremental');
   const connectionId = await driver.pipeline({
-    name: 'incremental',
+    name: id,
     source: sourceConfig(ctx),
     destination,
     stream: dataset.table,
-    syncMode: 'incremental_append_dedup',
+    syncMode,
     cursorField: ['updated_at'],
     primaryKey: [['id']],
     namespace: destination.namespace,
@@ -303,7 +310,7 @@ async function incrementalScenario(ctx: RunContext, driver: PlatformDriver, data
   const second = await driver.sync(connectionId);
   // The boundary rows of the cursor may be read again (see the source's README): at least `changed`.
   if (second.job.recordsCommitted < changed) throw new Error(`the incremental sync committed ${second.job.recordsCommitted} rows, ${changed} changed`);
-  const result = syncFigures('incremental', 'incremental', dataset, second, `first (full) incremental sync ${first.seconds.toFixed(2)} s; ${changed.toLocaleString('en')} rows changed`, {
+  const result = syncFigures(id, id, dataset, second, `first (full) incremental sync ${first.seconds.toFixed(2)} s; ${changed.toLocaleString('en')} rows changed`, {
     changedRows: changed,
     incrementalSeconds: second.seconds,
     initialSyncSeconds: first.seconds,

@@ -162,5 +162,6 @@ export async function describeTable(client: Client, table: string): Promise<Omit
  */
 export function touchRowsSql(table: string, fraction: number): string {
   const every = Math.max(1, Math.round(1 / fraction));
-  return `UPDATE ${table} SET amount = amount + 1, status = 'refunded', updated_at = timestamptz '2030-01-01 00:00:00+00' + id * interval '1 millisecond' WHERE id % ${every} = 0`;
+  // Later than every value so far, so that each scenario that changes rows sees its own change.
+  return `UPDATE ${table} SET amount = amount + 1, status = 'refunded', updated_at = (SELECT max(updated_at) FROM ${table}) + interval '1 day' + id * interval '1 millisecond' WHERE id % ${every} = 0`;
 }

@@ -44,7 +44,7 @@ describe('the benchmark harness in smoke mode', () => {
       expect(s.temporal?.historyEvents).toBeGreaterThan(0);
       expect(s.ratios?.['read ceiling']).toBeGreaterThan(0);
     }
-    expect(results.targets.map((t) => t.target)).toHaveLength(10);
+    expect(results.targets.map((t) => t.target)).toHaveLength(11);
 
     expect(JSON.parse(await readFile(jsonFile, 'utf8')) as BenchResults).toEqual(results);
     const table = await readFile(markdownFile, 'utf8');
