@@ -18,8 +18,7 @@ export async function listActors(kind: ConnectorKind, limit = 50, offset = 0): P
   const client = await sessionApiClient();
   const query = { params: { query: numericQuery({ limit, offset }) } };
   const result = kind === 'source' ? await client.GET('/api/v1/sources', query) : await client.GET('/api/v1/destinations', query);
-  // The document gives list endpoints no response schema: the API answers a page of ActorDto.
-  const page = unwrap(result) as unknown as Page<ActorPayload>;
+  const page = unwrap(result);
   return { ...page, items: page.items.map((item) => toActor(kind, item)) };
 }
 

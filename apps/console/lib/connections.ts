@@ -7,7 +7,7 @@ import { latestJobs } from './jobs';
 export async function listConnections(filter: { sourceId?: string; destinationId?: string } = {}, limit = 50, offset = 0): Promise<Page<Connection>> {
   const client = await sessionApiClient();
   const result = await client.GET('/api/v1/connections', { params: { query: numericQuery({ limit, offset, ...filter }) } });
-  return unwrap(result) as unknown as Page<Connection>;
+  return unwrap(result);
 }
 
 /** Every connection matching the filter (pages of 200). */

@@ -22,9 +22,7 @@ function toDefinition(payload: DefinitionPayload): ConnectorDefinition {
 
 export async function listConnectorDefinitions(kind?: ConnectorKind): Promise<ConnectorDefinition[]> {
   const client = await sessionApiClient();
-  // The API answers { items: [...] } although its document declares a bare array.
-  const body = unwrap(await client.GET('/api/v1/connector-definitions', { params: { query: kind ? { kind } : {} } })) as unknown;
-  const items = (Array.isArray(body) ? body : (body as { items: DefinitionPayload[] }).items) as DefinitionPayload[];
+  const { items } = unwrap(await client.GET('/api/v1/connector-definitions', { params: { query: kind ? { kind } : {} } }));
   return items.map(toDefinition).sort((a, b) => a.name.localeCompare(b.name));
 }
 

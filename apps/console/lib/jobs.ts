@@ -9,7 +9,7 @@ export async function triggerJob(connectionId: string, type: JobType, streams?: 
 
 export async function listJobs(filter: { connectionId?: string; status?: JobStatus }, limit = 20, offset = 0): Promise<Page<Job>> {
   const client = await sessionApiClient();
-  return unwrap(await client.GET('/api/v1/jobs', { params: { query: numericQuery({ ...filter, limit, offset }) } })) as unknown as Page<Job>;
+  return unwrap(await client.GET('/api/v1/jobs', { params: { query: numericQuery({ ...filter, limit, offset }) } }));
 }
 
 export async function getJob(id: string): Promise<Job> {
@@ -24,7 +24,7 @@ export async function cancelJob(id: string): Promise<Job> {
 
 export async function getJobLogs(id: string, after = 0, limit = 500): Promise<JobLogs> {
   const client = await sessionApiClient();
-  return unwrap(await client.GET('/api/v1/jobs/{id}/logs', { params: { path: { id }, query: numericQuery({ after, limit }) } })) as unknown as JobLogs;
+  return unwrap(await client.GET('/api/v1/jobs/{id}/logs', { params: { path: { id }, query: numericQuery({ after, limit }) } }));
 }
 
 /** The newest job of each connection (one small request per connection). */

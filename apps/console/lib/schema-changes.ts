@@ -4,7 +4,7 @@ import type { DetectionResult, Page, SchemaChange } from './api/api-types';
 
 export async function listSchemaChanges(connectionId: string, limit = 50, offset = 0): Promise<Page<SchemaChange>> {
   const client = await sessionApiClient();
-  return unwrap(await client.GET('/api/v1/connections/{id}/schema-changes', { params: { path: { id: connectionId }, query: numericQuery({ limit, offset }) } })) as unknown as Page<SchemaChange>;
+  return unwrap(await client.GET('/api/v1/connections/{id}/schema-changes', { params: { path: { id: connectionId }, query: numericQuery({ limit, offset }) } }));
 }
 
 export async function detectSchemaChanges(connectionId: string): Promise<DetectionResult> {

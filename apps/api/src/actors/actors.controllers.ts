@@ -2,7 +2,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { ConnectorKind } from '@tributary/protocol';
-import { PaginationQueryDto, type Page } from '../common/pagination.dto';
+import { PaginationQueryDto, type Page, ApiPageResponse } from '../common/pagination.dto';
 import { ActorDto, CheckResultDto, CreateActorDto, DiscoverResultDto, UpdateActorDto } from './actor.dto';
 import { ActorsService } from './actors.service';
 
@@ -17,6 +17,7 @@ abstract class ActorsController {
   }
 
   @Get()
+  @ApiPageResponse(ActorDto)
   async list(@Query() query: PaginationQueryDto): Promise<Page<ActorDto>> {
     const page = await this.service.list(this.kind, query.limit, query.offset);
     return { ...page, items: page.items.map((a) => ActorDto.from(a)) };

@@ -1,11 +1,14 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { applyDecorators, type Type } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiPropertyOptional, type ApiResponseSchemaHost, getSchemaPath } from '@nestjs/swagger';
+
+type SchemaObject = ApiResponseSchemaHost['schema'];
+import { Type as TransformType } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export class PaginationQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
-  @Type(() => Number)
+  @TransformType(() => Number)
   @IsInt()
   @Min(1)
   @Max(200)
@@ -13,7 +16,7 @@ export class PaginationQueryDto {
 
   @ApiPropertyOptional({ minimum: 0, default: 0 })
   @IsOptional()
-  @Type(() => Number)
+  @TransformType(() => Number)
   @IsInt()
   @Min(0)
   offset = 0;
@@ -24,4 +27,28 @@ export interface Page<T> {
   total: number;
   limit: number;
   offset: number;
+}
+
+/** Documents a paged list answer: `{ items: [dto…], total, limit, offset }`. */
+export function ApiPageResponse(dto: Type<unknown>, description?: string): MethodDecorator & ClassDecorator {
+  return ApiListResponse(dto, description, {
+    total: { type: 'integer', minimum: 0, description: 'Items matching the query, over all pages.' },
+    limit: { type: 'integer', minimum: 1 },
+    offset: { type: 'integer', minimum: 0 },
+  });
+}
+
+/** Documents a list answer `{ items: [dto…] }`, with `extra` properties beside the items (all required). */
+export function ApiListResponse(dto: Type<unknown>, description?: string, extra: Record<string, SchemaObject> = {}): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    ApiExtraModels(dto),
+    ApiOkResponse({
+      ...(description ? { description } : {}),
+      schema: {
+        type: 'object',
+        required: ['items', ...Object.keys(extra)],
+        properties: { items: { type: 'array', items: { $ref: getSchemaPath(dto) } }, ...extra },
+      },
+    }),
+  );
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsUUID } from 'class-validator';
-import { PaginationQueryDto, type Page } from '../common/pagination.dto';
+import { PaginationQueryDto, type Page, ApiPageResponse } from '../common/pagination.dto';
 import { ConnectionDto, CreateConnectionDto, UpdateConnectionDto } from './connection.dto';
 import { ConnectionsService } from './connections.service';
 import type { ConnectionEntity } from '@tributary/persistence';
@@ -31,6 +31,7 @@ export class ConnectionsController {
   }
 
   @Get()
+  @ApiPageResponse(ConnectionDto)
   async list(@Query() query: ListConnectionsQueryDto): Promise<Page<ConnectionDto>> {
     const filter = { ...(query.sourceId ? { sourceId: query.sourceId } : {}), ...(query.destinationId ? { destinationId: query.destinationId } : {}) };
     const page = await this.service.list(filter, query.limit, query.offset);

@@ -1,11 +1,12 @@
 // The rows a connection's data contracts rejected, with the reason; replay them with
 // POST /connections/{id}/jobs {"type": "replay"} once the contract allows them.
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { DATA_CONTRACTS } from '@tributary/protocol';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional } from 'class-validator';
 import { JobRepository } from '@tributary/persistence';
-import { PaginationQueryDto, type Page } from '../common/pagination.dto';
+import { PaginationQueryDto, type Page, ApiPageResponse } from '../common/pagination.dto';
 import { ConnectionsService } from './connections.service';
 
 class QuarantineQueryDto extends PaginationQueryDto {
@@ -16,18 +17,30 @@ class QuarantineQueryDto extends PaginationQueryDto {
   includeReplayed = false;
 }
 
-interface QuarantinedRowDto {
-  id: number;
-  stream: string;
+/** A row a data contract sent to quarantine (DESIGN §5). */
+class QuarantinedRowDto {
+  @ApiProperty({ description: 'Ascending with arrival.' })
+  id!: number;
+  @ApiProperty()
+  stream!: string;
+  @ApiPropertyOptional()
   namespace?: string;
-  column: string;
-  reason: string;
-  contract: string;
-  record: Record<string, unknown>;
-  jobId: string | null;
-  quarantinedAt: Date;
-  replayedJobId: string | null;
-  replayedAt: Date | null;
+  @ApiProperty({ description: 'The column whose value did not fit.' })
+  column!: string;
+  @ApiProperty({ example: 'column score: "high" is not of type integer' })
+  reason!: string;
+  @ApiProperty({ enum: DATA_CONTRACTS })
+  contract!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The row as the source sent it.' })
+  record!: Record<string, unknown>;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  jobId!: string | null;
+  @ApiProperty({ type: String, format: 'date-time' })
+  quarantinedAt!: Date;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The replay job that took the row, if any.' })
+  replayedJobId!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  replayedAt!: Date | null;
 }
 
 @ApiTags('connections')
@@ -40,6 +53,7 @@ export class QuarantineController {
   ) {}
 
   @Get(':id/quarantine')
+  @ApiPageResponse(QuarantinedRowDto)
   async list(@Param('id') id: string, @Query() query: QuarantineQueryDto): Promise<Page<QuarantinedRowDto>> {
     const connection = await this.connections.get(id);
     const [rows, total] = await this.jobs.listQuarantine(connection.id, query.limit, query.offset, query.includeReplayed);

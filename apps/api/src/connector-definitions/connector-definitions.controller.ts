@@ -1,3 +1,4 @@
+import { ApiListResponse } from '../common/pagination.dto';
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { DECLARATIVE_MANIFEST_SCHEMA } from '@tributary/connector-sdk/declarative';
@@ -20,7 +21,7 @@ export class ConnectorDefinitionsController {
   constructor(private readonly service: ConnectorDefinitionsService) {}
 
   @Get()
-  @ApiOkResponse({ type: ConnectorDefinitionDto, isArray: true })
+  @ApiListResponse(ConnectorDefinitionDto)
   async list(@Query() query: ListDefinitionsQueryDto): Promise<{ items: ConnectorDefinitionDto[] }> {
     return { items: (await this.service.list(query.kind)).map((d) => ConnectorDefinitionDto.from(d)) };
   }

@@ -1,6 +1,7 @@
+import { ApiPageResponse, ApiListResponse } from '../common/pagination.dto';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { JobDto, JobLogsQueryDto, ListJobsQueryDto, TriggerJobDto } from './job.dto';
+import { JobDto, JobLogsQueryDto, ListJobsQueryDto, TriggerJobDto, JobLogLineDto } from './job.dto';
 import { JobsService } from './jobs.service';
 import { TriggerJobUseCase } from './trigger-job.use-case';
 
@@ -22,6 +23,7 @@ export class JobsController {
   }
 
   @Get('jobs')
+  @ApiPageResponse(JobDto)
   list(@Query() query: ListJobsQueryDto) {
     return this.jobs.list({ connectionId: query.connectionId, status: query.status, limit: query.limit, offset: query.offset });
   }
@@ -33,6 +35,7 @@ export class JobsController {
   }
 
   @Get('jobs/:id/logs')
+  @ApiListResponse(JobLogLineDto, 'Log lines after `after`, oldest first; `next` is the cursor for the following call.', { next: { type: 'integer', minimum: 0 } })
   logs(@Param('id') id: string, @Query() query: JobLogsQueryDto) {
     return this.jobs.logs(id, query.after, query.limit);
   }

@@ -5,7 +5,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { SchemaChangeNotPendingError, SchemaDriftRepository } from '@tributary/persistence';
 import { ApiErrorCode, ApiException } from '../common/api.exception';
 import { isUuid } from '../common/find-or-fail';
-import { PaginationQueryDto, type Page } from '../common/pagination.dto';
+import { PaginationQueryDto, type Page, ApiPageResponse } from '../common/pagination.dto';
 import { ActorsService } from '../actors/actors.service';
 import { ConnectionScheduler } from '../connections/connection-scheduler';
 import { ConnectionsService } from '../connections/connections.service';
@@ -23,6 +23,7 @@ export class SchemaChangesController {
   ) {}
 
   @Get('connections/:id/schema-changes')
+  @ApiPageResponse(SchemaChangeDto)
   async list(@Param('id') id: string, @Query() query: PaginationQueryDto): Promise<Page<SchemaChangeDto>> {
     const connection = await this.connections.get(id);
     const [items, total] = await this.drift.list(connection.id, query.limit, query.offset);

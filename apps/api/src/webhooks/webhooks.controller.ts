@@ -1,5 +1,6 @@
 // Webhooks: where to send sync succeeded / failed, schema change awaiting approval and connection
 // auto-paused events, globally or for one connection. The signing secret is sealed and never shown.
+import { ApiListResponse } from '../common/pagination.dto';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -43,6 +44,7 @@ export class WebhooksController {
   }
 
   @Get()
+  @ApiListResponse(WebhookDto)
   async list(@Query() query: ListWebhooksQueryDto): Promise<{ items: WebhookDto[] }> {
     const where = query.connectionId ? [{ connectionId: query.connectionId }, { connectionId: IsNull() }] : {};
     return { items: (await this.webhooks.find({ where, order: { createdAt: 'DESC' } })).map((w) => WebhookDto.from(w)) };

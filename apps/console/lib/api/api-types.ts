@@ -111,14 +111,7 @@ export interface Page<T> {
   offset: number;
 }
 
-export interface JobLogLine {
-  id: number;
-  at: string;
-  level: 'debug' | 'info' | 'warn' | 'error';
-  attempt: number | null;
-  message: string;
-  fields: Record<string, unknown> | null;
-}
+export type JobLogLine = Schemas['JobLogLineDto'];
 
 export interface JobLogs {
   items: JobLogLine[];

@@ -868,6 +868,18 @@ export interface components {
             /** Format: date-time */
             endedAt?: string | null;
         };
+        JobLogLineDto: {
+            id: number;
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            level: "debug" | "info" | "warn" | "error";
+            attempt?: number | null;
+            message: string;
+            fields?: {
+                [key: string]: unknown;
+            } | null;
+        };
         SchemaChangeItemDto: {
             /** @enum {string} */
             kind: "stream_added" | "stream_removed" | "column_added" | "column_removed" | "type_widened" | "type_narrowed" | "primary_key_changed" | "cursor_removed";
@@ -948,6 +960,33 @@ export interface components {
             /** @description The latest deliveries (on GET by id). */
             deliveries?: components["schemas"]["WebhookDeliveryDto"][];
         };
+        QuarantinedRowDto: {
+            /** @description Ascending with arrival. */
+            id: number;
+            stream: string;
+            namespace?: string;
+            /** @description The column whose value did not fit. */
+            column: string;
+            /** @example column score: "high" is not of type integer */
+            reason: string;
+            /** @enum {string} */
+            contract: "evolve" | "freeze" | "discard_row" | "discard_value";
+            /** @description The row as the source sent it. */
+            record: {
+                [key: string]: unknown;
+            };
+            /** Format: uuid */
+            jobId: string | null;
+            /** Format: date-time */
+            quarantinedAt: string;
+            /**
+             * Format: uuid
+             * @description The replay job that took the row, if any.
+             */
+            replayedJobId: string | null;
+            /** Format: date-time */
+            replayedAt: string | null;
+        };
     };
     responses: never;
     parameters: never;
@@ -991,7 +1030,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConnectorDefinitionDto"][];
+                    "application/json": {
+                        items: components["schemas"]["ConnectorDefinitionDto"][];
+                    };
                 };
             };
         };
@@ -1146,7 +1187,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ActorDto"][];
+                        /** @description Items matching the query, over all pages. */
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
             };
         };
     };
@@ -1275,7 +1324,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ActorDto"][];
+                        /** @description Items matching the query, over all pages. */
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
             };
         };
     };
@@ -1406,7 +1463,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ConnectionDto"][];
+                        /** @description Items matching the query, over all pages. */
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
             };
         };
     };
@@ -1549,7 +1614,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["JobDto"][];
+                        /** @description Items matching the query, over all pages. */
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
             };
         };
     };
@@ -1589,11 +1662,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Log lines after `after`, oldest first; `next` is the cursor for the following call. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["JobLogLineDto"][];
+                        next: number;
+                    };
+                };
             };
         };
     };
@@ -1637,7 +1716,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SchemaChangeDto"][];
+                        /** @description Items matching the query, over all pages. */
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
             };
         };
     };
@@ -1719,7 +1806,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WebhookDto"][];
+                    };
+                };
             };
         };
     };
@@ -1806,7 +1897,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["QuarantinedRowDto"][];
+                        /** @description Items matching the query, over all pages. */
+                        total: number;
+                        limit: number;
+                        offset: number;
+                    };
+                };
             };
         };
     };
