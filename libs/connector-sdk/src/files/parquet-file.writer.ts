@@ -1,6 +1,7 @@
 // Parquet through Apache Arrow: rows are parsed into typed column buffers (fixed arrays reused
 // batch after batch, no object per value), each full batch is handed as Arrow IPC to the Rust
-// Parquet writer of parquet-wasm, whose output is streamed into the sink as row groups complete.
+// Parquet writer of parquet-wasm, running in a worker thread of its own (parquet-encoder.thread.ts)
+// so that encoding overlaps decoding, and its output is streamed into the sink as row groups complete.
 // Memory stays bounded by one row group plus one batch, whatever the file size.
 //
 // Rows come either as records (add) or as chunks of binary COPY tuples from PostgreSQL (addChunk),
@@ -13,7 +14,7 @@
 // file (so the bound follows the data: wide rows give fewer rows per group).
 import { randomFillSync } from 'node:crypto';
 import { Binary, Bool, type Data, DateDay, Decimal, Field, Float64, Int64, makeData, RecordBatch, Schema, Struct, Table, tableToIPC, TimestampMicrosecond, Utf8 } from 'apache-arrow';
-import * as parquet from 'parquet-wasm';
+import type { Worker } from 'node:worker_threads';
 import type { ChunkColumnType, RecordChunkMessage } from '@tributary/protocol';
 import { SystemError } from '../errors';
 import { binaryRecordValue, isBinaryText, putInt64Words, putUnixMicrosWords, putUnscaledDecimalWords, unixDays } from '../postgres/binary-copy';
@@ -23,11 +24,12 @@ import { dataOf } from './csv-file.writer';
 import { type Column, EXTRACTED_AT_COLUMN, RAW_ID_COLUMN, SYNC_ID_COLUMN } from './column-plan';
 import type { ObjectSink } from './object-store';
 import type { FormatOptions, RecordFileWriter } from './record-file.writer';
+import { type EncoderProperties, type FromEncoder, releaseEncoderThread, takeEncoderThread, type ToEncoder } from './parquet-encoder.thread';
 import { toBoolean, toBytes, toDateDays, toDouble, toInt64, toTimestampMicros, toUnscaledDecimal, toText } from './typed-values';
 
 // Memory (the worker's budget is 512 MB, ~200 MB of which a fresh worker holds). A batch is held
 // three times over — column buffers, their Arrow IPC copy, and the copy parquet-wasm decodes — and
-// up to three batches sit in wasm memory (the stream's queue of two and the one being encoded),
+// up to three batches sit in the encoder thread's wasm memory (its queue of two and the one being encoded),
 // which never shrinks once grown. Batches close at 16,384 rows or 4 MiB of Arrow data, whichever
 // comes first: ~30 MB in all, while a batch still carries enough rows that the per-batch cost (IPC
 // framing, wasm calls) stays under 1% of encoding. The rest of wasm memory is the row group being
@@ -530,11 +532,11 @@ function sameShape(shape: ChunkShape, chunk: RecordChunk): boolean {
   return true;
 }
 
-const COMPRESSION: Record<string, parquet.Compression> = {
-  none: parquet.Compression.UNCOMPRESSED,
-  snappy: parquet.Compression.SNAPPY,
-  zstd: parquet.Compression.ZSTD,
-};
+const COMPRESSIONS: readonly string[] = ['none', 'snappy', 'zstd'] satisfies EncoderProperties['compression'][];
+
+function encoderCompression(compression: string | undefined): EncoderProperties['compression'] {
+  return COMPRESSIONS.includes(compression ?? '') ? (compression as EncoderProperties['compression']) : 'snappy';
+}
 
 export class ParquetFileWriter implements RecordFileWriter {
   rows = 0;
@@ -550,9 +552,13 @@ export class ParquetFileWriter implements RecordFileWriter {
   private readonly rawIds = new RawIds();
   /** `_tributary_extracted_at` of the chunk being added, in microseconds. */
   private extractedAt = 0;
-  private input?: ReadableStreamDefaultController<parquet.RecordBatch>;
-  private pulled?: () => void;
-  private pump?: Promise<void>;
+  /** The encoder thread of this file (see parquet-encoder.thread.ts), once the first batch is out. */
+  private encoder?: Worker;
+  /** Batches the encoder asked for and has not been sent yet (negative: sent ahead of its asking). */
+  private credits = 0;
+  private wake?: () => void;
+  private done?: Promise<void>;
+  private sinkWrites: Promise<void> = Promise.resolve();
   private failure: unknown;
 
   constructor(
@@ -671,29 +677,32 @@ export class ParquetFileWriter implements RecordFileWriter {
 
   async flush(): Promise<void> {
     this.throwIfFailed();
-    // Wait while the Parquet writer is busy with the batches already handed over.
-    while (this.input && (this.input.desiredSize ?? 1) <= 0) {
-      await Promise.race([new Promise<void>((resolve) => (this.pulled = resolve)), this.pump]);
+    // Wait while the encoder is busy with the batches already handed over.
+    while (this.encoder && this.credits <= 0) {
+      await Promise.race([new Promise<void>((resolve) => (this.wake = resolve)), this.done]);
       this.throwIfFailed();
     }
   }
 
   async finish(): Promise<void> {
     if (this.batchRows > 0) this.emitBatch();
-    if (!this.input) throw new SystemError(`No rows to write to ${this.context.path}: an empty Parquet part is never opened.`);
-    this.input.close();
-    await this.pump;
     this.throwIfFailed();
+    if (!this.encoder) throw new SystemError(`No rows to write to ${this.context.path}: an empty Parquet part is never opened.`);
+    const encoder = this.encoder;
+    this.send({ kind: 'end' });
+    await this.done;
+    this.throwIfFailed();
+    releaseEncoderThread(encoder, true);
+    this.encoder = undefined;
     await this.sink.close();
   }
 
   async abort(): Promise<void> {
-    try {
-      this.input?.error(new Error('aborted'));
-    } catch {
-      // already closed or errored
-    }
-    await this.pump?.catch(() => undefined);
+    if (this.encoder) releaseEncoderThread(this.encoder, false);
+    this.encoder = undefined;
+    this.failure ??= new SystemError(`Writing Parquet to ${this.context.path} was aborted.`);
+    this.wake?.();
+    await this.sinkWrites.catch(() => undefined);
     await this.sink.abort();
   }
 
@@ -709,57 +718,84 @@ export class ParquetFileWriter implements RecordFileWriter {
     const batchBytes = this.variableBytes();
     const children = this.buffers.map((b) => b.toData(length));
     const batch = new RecordBatch(this.schema, makeData({ type: new Struct(this.schema.fields), length, nullCount: 0, children }));
-    const ipc = tableToIPC(new Table(this.schema, [batch]), 'stream');
+    let ipc = tableToIPC(new Table(this.schema, [batch]), 'stream');
     for (const b of this.buffers) b.reset();
     this.batchRows = 0;
-    if (!this.input) this.start(batchBytes / length);
-    const table = parquet.Table.fromIPCStream(ipc);
-    try {
-      for (const recordBatch of table.recordBatches()) this.input!.enqueue(recordBatch);
-    } finally {
-      table.free();
-    }
+    if (!this.encoder) this.start(batchBytes / length);
+    // Handed over, not copied, when the IPC bytes are a buffer of their own.
+    if (ipc.byteOffset !== 0 || ipc.byteLength !== ipc.buffer.byteLength) ipc = ipc.slice();
+    this.credits--;
+    this.send({ kind: 'batch', ipc }, [ipc.buffer as ArrayBuffer]);
   }
 
-  /** Starts the Parquet writer once the first batch tells how large a row is. */
+  private send(message: ToEncoder, transfer: ArrayBuffer[] = []): void {
+    this.encoder!.postMessage(message, transfer);
+  }
+
+  /** Starts the encoder once the first batch tells how large a row is. */
   private start(bytesPerRow: number): void {
     const hint = this.options.rowSizeHint;
     const rowBytes = Math.max(1, hint && hint.bytesPerRow > 0 ? hint.bytesPerRow : bytesPerRow);
     if (hint) hint.bytesPerRow = bytesPerRow;
     const rowsPerGroup = Math.min(MAX_ROWS_PER_GROUP, Math.max(MIN_ROWS_PER_GROUP, Math.round(this.options.rowGroupBytes / rowBytes)));
-    const properties = new parquet.WriterPropertiesBuilder()
-      .setCompression(COMPRESSION[this.options.compression] ?? parquet.Compression.SNAPPY)
-      .setMaxRowGroupSize(rowsPerGroup)
-      // A column keeps dictionary encoding while its distinct values fit in 128 KiB (1 MiB by
-      // default): low-cardinality columns (statuses, enums, flags, the sync id) still get it, while
-      // unique ones (ids, uuids, text) give up after a few thousand values instead of hashing most
-      // of every row group for a dictionary that is then thrown away. About a quarter of the writer's
-      // CPU on the orders table, and smaller files.
-      .setDictionaryPageSizeLimit(DICTIONARY_PAGE_BYTES)
-      .setColumnDictionaryEnabled(RAW_ID_COLUMN, false) // random UUIDs: never repeat
-      .setCreatedBy('tributary')
-      .build();
-    const input = new ReadableStream<parquet.RecordBatch>(
-      {
-        start: (controller) => {
-          this.input = controller;
-        },
-        pull: () => {
-          this.pulled?.();
-        },
-      },
-      { highWaterMark: 2 },
-    );
-    this.pump = (async () => {
-      const output = await parquet.transformParquetStream(input, properties);
-      const reader = (output as ReadableStream<Uint8Array>).getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        await this.sink.write(value);
+    const encoder = takeEncoderThread();
+    this.encoder = encoder;
+    let settle!: (error?: unknown) => void;
+    this.done = new Promise<void>((resolve) => {
+      settle = (error?: unknown) => {
+        if (error !== undefined) {
+          this.failure ??= new SystemError(`Writing Parquet to ${this.context.path} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+          // The thread is done for: end it now, whether or not the caller gets to abort().
+          if (this.encoder === encoder) {
+            releaseEncoderThread(encoder, false);
+            this.encoder = undefined;
+          }
+        }
+        this.wake?.();
+        resolve();
+      };
+    });
+    encoder.on('message', (message: FromEncoder) => {
+      switch (message.kind) {
+        case 'credit':
+          this.credits++;
+          this.wake?.();
+          break;
+        case 'bytes':
+          // In order, one at a time: the encoder waits for each before it sends the next.
+          this.sinkWrites = this.sinkWrites
+            .then(() => this.sink.write(message.data))
+            .then(
+              () => {
+                if (this.encoder === encoder) this.send({ kind: 'written' });
+              },
+              (error: unknown) => settle(error),
+            );
+          break;
+        case 'done':
+          void this.sinkWrites.then(() => settle());
+          break;
+        case 'error':
+          settle(new Error(message.message));
+          break;
       }
-    })().catch((error: unknown) => {
-      this.failure ??= new SystemError(`Writing Parquet to ${this.context.path} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    });
+    encoder.on('error', (error) => settle(error));
+    encoder.on('exit', (code) => settle(new Error(`the Parquet encoder thread exited (code ${code})`)));
+    this.send({
+      kind: 'start',
+      properties: {
+        compression: encoderCompression(this.options.compression),
+        rowsPerGroup,
+        // A column keeps dictionary encoding while its distinct values fit in 128 KiB (1 MiB by
+        // default): low-cardinality columns (statuses, enums, flags, the sync id) still get it, while
+        // unique ones (ids, uuids, text) give up after a few thousand values instead of hashing most
+        // of every row group for a dictionary that is then thrown away. About a quarter of the
+        // encoder's CPU on the orders table, and smaller files.
+        dictionaryPageBytes: DICTIONARY_PAGE_BYTES,
+        plainColumns: [RAW_ID_COLUMN], // random UUIDs: never repeat
+        createdBy: 'tributary',
+      },
     });
   }
 

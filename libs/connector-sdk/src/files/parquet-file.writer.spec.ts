@@ -1,0 +1,81 @@
+// The Parquet writer's encoder thread: output that decodes, a sink failure that surfaces as the
+// file's error instead of a hang, and an abort that ends the thread's work.
+import { tableFromIPC } from 'apache-arrow';
+import * as parquet from 'parquet-wasm';
+import type { ObjectSink } from './object-store';
+import { ParquetFileWriter } from './parquet-file.writer';
+import type { Column } from './column-plan';
+
+class MemorySink implements ObjectSink {
+  parts: Uint8Array[] = [];
+  closed = false;
+  aborted = false;
+  constructor(private readonly failAfter = Infinity) {}
+  get bytes(): number {
+    return this.parts.reduce((n, p) => n + p.length, 0);
+  }
+  async write(chunk: Uint8Array): Promise<void> {
+    if (this.parts.length >= this.failAfter) throw new Error('disk full');
+    this.parts.push(chunk);
+  }
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+  async abort(): Promise<void> {
+    this.aborted = true;
+  }
+}
+
+const COLUMNS: Column[] = [
+  { name: 'id', kind: 'int64', source: 'field' },
+  { name: 'name', kind: 'string', source: 'field' },
+];
+const OPTIONS = { format: 'parquet' as const, compression: 'snappy' as const, rowGroupBytes: 1 << 20 };
+
+async function write(sink: MemorySink, rows: number): Promise<ParquetFileWriter> {
+  const writer = new ParquetFileWriter(sink, COLUMNS, OPTIONS, { stream: 'users', path: 'users/part.parquet' });
+  for (let i = 0; i < rows; i++) {
+    writer.add({ id: i, name: `name ${i} ${'x'.repeat(i % 50)}` });
+    if (i % 10_000 === 0) await writer.flush();
+  }
+  return writer;
+}
+
+describe('ParquetFileWriter', () => {
+  it('encodes in its thread, file after file, what decodes to the rows written', async () => {
+    for (const rows of [70_000, 3]) {
+      const sink = new MemorySink();
+      await (await write(sink, rows)).finish();
+      expect(sink.closed).toBe(true);
+      const bytes = Buffer.concat(sink.parts);
+      const table = tableFromIPC(parquet.readParquet(bytes).intoIPCStream());
+      expect(table.numRows).toBe(rows);
+      expect(table.getChild('id')!.get(rows - 1)).toBe(BigInt(rows - 1));
+      expect(table.getChild('name')!.get(2)).toBe('name 2 xx');
+    }
+  });
+
+  it('fails the file with the sink error instead of waiting forever', async () => {
+    const sink = new MemorySink(0);
+    const writer = new ParquetFileWriter(sink, COLUMNS, OPTIONS, { stream: 'users', path: 'users/part.parquet' });
+    // The failure shows at the next flush, or at the latest when the file finishes.
+    const writing = (async () => {
+      for (let i = 0; i < 200_000; i++) {
+        writer.add({ id: i, name: `name ${i}` });
+        if (i % 10_000 === 0) await writer.flush();
+      }
+      await writer.finish();
+    })();
+    await expect(writing).rejects.toThrow('Writing Parquet to users/part.parquet failed: disk full');
+    await writer.abort();
+    expect(sink.aborted).toBe(true);
+  });
+
+  it('aborts a file in the middle', async () => {
+    const sink = new MemorySink();
+    const writer = await write(sink, 50_000);
+    await writer.abort();
+    expect(sink.aborted).toBe(true);
+    expect(sink.closed).toBe(false);
+  });
+});
