@@ -8,7 +8,8 @@
 //
 // Protocol (one file at a time per thread):
 //   writer → thread: start {properties}, batch {ipc}, end, written (a bytes message was written)
-//   thread → writer: credit (the encoder wants another batch), bytes {data}, done, error {message}
+//   thread → writer: credit (the encoder wants another batch), spent {ipc} (a batch's buffer, back),
+//                    bytes {data}, done, error {message}
 import { Worker } from 'node:worker_threads';
 
 export interface EncoderProperties {
@@ -21,7 +22,7 @@ export interface EncoderProperties {
 }
 
 export type ToEncoder = { kind: 'start'; properties: EncoderProperties } | { kind: 'batch'; ipc: Uint8Array } | { kind: 'end' } | { kind: 'written' };
-export type FromEncoder = { kind: 'credit' } | { kind: 'bytes'; data: Uint8Array } | { kind: 'done' } | { kind: 'error'; message: string };
+export type FromEncoder = { kind: 'credit' } | { kind: 'spent'; ipc: Uint8Array } | { kind: 'bytes'; data: Uint8Array } | { kind: 'done' } | { kind: 'error'; message: string };
 
 /**
  * The thread's code. Its source text becomes the thread's script (`eval`), so it must use nothing
@@ -33,6 +34,7 @@ function encoderThread(): void {
   const parquet = require((workerData as { parquetWasm: string }).parquetWasm) as typeof import('parquet-wasm');
   /* eslint-enable @typescript-eslint/no-require-imports */
   const port = parentPort!;
+  const wasm = parquet.wasmMemory() as { buffer: ArrayBufferLike };
   const COMPRESSION = { none: parquet.Compression.UNCOMPRESSED, snappy: parquet.Compression.SNAPPY, zstd: parquet.Compression.ZSTD };
   let input: ReadableStreamDefaultController<unknown> | undefined;
   let written: (() => void) | undefined;
@@ -59,8 +61,9 @@ function encoderThread(): void {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      // A copy out of wasm memory (never a view of it), so it can be handed over as is.
-      const data = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength ? value : value.slice();
+      // Handed over with its buffer (a copy out of wasm memory, which itself cannot be handed over):
+      // a buffer left behind would wait for this thread's rare collections.
+      const data = value.buffer === wasm.buffer ? value.slice() : value;
       const ack = new Promise<void>((resolve) => (written = resolve));
       post({ kind: 'bytes', data }, [data.buffer as ArrayBuffer]);
       await ack;
@@ -82,6 +85,10 @@ function encoderThread(): void {
         } finally {
           table.free();
         }
+        // Its bytes are in wasm memory now. The buffer goes back to the writer, whose frequent
+        // collections free it at once: this thread allocates too little to collect often, and
+        // dead buffers would pile up here (tens of MB) until the next collection.
+        post({ kind: 'spent', ipc: message.ipc }, [message.ipc.buffer as ArrayBuffer]);
         break;
       }
       case 'end':
@@ -96,13 +103,19 @@ function encoderThread(): void {
 }
 
 const THREAD_SOURCE = `(${encoderThread.toString()})();`;
+/**
+ * The thread's V8 heap: it holds a few handles and stream objects (the batches and the Parquet
+ * bytes are outside the heap: IPC buffers and wasm memory), so a small young generation keeps its
+ * resident memory down; by default it would take the process's (`--max-semi-space-size`).
+ */
+const THREAD_HEAP = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 };
 /** An idle encoder thread exits after this long. */
 const IDLE_MS = 15_000;
 const idle: Worker[] = [];
 
 /** An encoder thread for one file: an idle one, or a new one. */
 export function takeEncoderThread(): Worker {
-  const worker = idle.pop() ?? new Worker(THREAD_SOURCE, { eval: true, workerData: { parquetWasm: require.resolve('parquet-wasm') } });
+  const worker = idle.pop() ?? new Worker(THREAD_SOURCE, { eval: true, workerData: { parquetWasm: require.resolve('parquet-wasm') }, resourceLimits: THREAD_HEAP });
   worker.removeAllListeners('message');
   worker.removeAllListeners('error');
   worker.removeAllListeners('exit');

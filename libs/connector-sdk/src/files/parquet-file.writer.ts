@@ -757,6 +757,8 @@ export class ParquetFileWriter implements RecordFileWriter {
     });
     encoder.on('message', (message: FromEncoder) => {
       switch (message.kind) {
+        case 'spent':
+          break;
         case 'credit':
           this.credits++;
           this.wake?.();
