@@ -21,6 +21,12 @@ describe('raw COPY output', () => {
   let db: TestDatabase;
   let sql: Client;
 
+  /** The source's config for the test database. */
+  const sourceConfig = (checkpointRows: number): JsonObject => {
+    const u = new URL(db.url);
+    return { host: u.hostname, port: Number(u.port || 5432), database: u.pathname.slice(1), username: decodeURIComponent(u.username), ...(u.password ? { password: decodeURIComponent(u.password) } : {}), schemas: ['public'], checkpoint_rows: checkpointRows };
+  };
+
   beforeAll(async () => {
     db = await createTestDatabase('tributary_spg_chunks');
     sql = new Client({ connectionString: db.url });
@@ -87,8 +93,7 @@ describe('raw COPY output', () => {
   });
 
   it('reads full refreshes as chunks only when the destination takes them', async () => {
-    const u = new URL(db.url);
-    const config: JsonObject = { host: u.hostname, port: Number(u.port || 5432), database: u.pathname.slice(1), username: decodeURIComponent(u.username), ...(u.password ? { password: decodeURIComponent(u.password) } : {}), schemas: ['public'], checkpoint_rows: 1000 };
+    const config = sourceConfig(1000);
     const source = new PostgresSource();
     const streams = (await source.discover(config, { logger: console, signal: new AbortController().signal })).streams;
     const read = async (offered: RecordChunkFormat[], syncMode: 'full_refresh' | 'incremental' = 'full_refresh', extra: JsonObject = {}, name = 't') => {
@@ -145,8 +150,7 @@ describe('raw COPY output', () => {
       CREATE TABLE inc (id int PRIMARY KEY, g timestamptz, note text);
       INSERT INTO inc SELECT i, CASE WHEN i % 1000 = 0 THEN NULL ELSE timestamptz '2024-01-01 00:00:00+00' + (i / 37) * interval '1.5 second' END, CASE WHEN i % 5 = 0 THEN E'a\\tb' ELSE repeat('y', i % 300) END FROM generate_series(1, 20000) i;
     `);
-    const u = new URL(db.url);
-    const config: JsonObject = { host: u.hostname, port: Number(u.port || 5432), database: u.pathname.slice(1), username: decodeURIComponent(u.username), ...(u.password ? { password: decodeURIComponent(u.password) } : {}), schemas: ['public'], checkpoint_rows: 500 };
+    const config = sourceConfig(500);
     const source = new PostgresSource();
     const stream = (await source.discover(config, { logger: console, signal: new AbortController().signal })).streams.find((s) => s.name === 'inc')!;
     const configured: ConfiguredAirbyteStream = { stream, sync_mode: 'incremental', destination_sync_mode: 'append_dedup', cursor_field: ['g'], primary_key: [['id']] };
