@@ -113,12 +113,15 @@ const THREAD_HEAP = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 };
 const IDLE_MS = 15_000;
 const idle: Worker[] = [];
 
+/** Removes the listeners of the file the thread worked for (or of its idle state). */
+function detach(worker: Worker): void {
+  for (const event of ['message', 'error', 'exit']) worker.removeAllListeners(event);
+}
+
 /** An encoder thread for one file: an idle one, or a new one. */
 export function takeEncoderThread(): Worker {
   const worker = idle.pop() ?? new Worker(THREAD_SOURCE, { eval: true, workerData: { parquetWasm: require.resolve('parquet-wasm') }, resourceLimits: THREAD_HEAP });
-  worker.removeAllListeners('message');
-  worker.removeAllListeners('error');
-  worker.removeAllListeners('exit');
+  detach(worker);
   worker.ref();
   clearTimeout((worker as Worker & { idleTimer?: NodeJS.Timeout }).idleTimer);
   return worker;
@@ -126,9 +129,7 @@ export function takeEncoderThread(): Worker {
 
 /** Gives back a thread whose file is done (or ends it, when the file failed). */
 export function releaseEncoderThread(worker: Worker, healthy: boolean): void {
-  worker.removeAllListeners('message');
-  worker.removeAllListeners('error');
-  worker.removeAllListeners('exit');
+  detach(worker);
   if (!healthy) {
     void worker.terminate();
     return;

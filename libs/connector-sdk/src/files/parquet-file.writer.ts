@@ -18,7 +18,7 @@ import type { Worker } from 'node:worker_threads';
 import type { ChunkColumnType, RecordChunkMessage } from '@tributary/protocol';
 import { SystemError } from '../errors';
 import { binaryRecordValue, isBinaryText, putInt64Words, putUnixMicrosWords, putUnscaledDecimalWords, unixDays } from '../postgres/binary-copy';
-import { BinaryTupleIndex, readFloat4, readFloat8 } from '../postgres/binary-copy.fields';
+import { BinaryTupleIndex, readFloat4, readFloat8, TWO_32 } from '../postgres/binary-copy.fields';
 import { asciiTextWriter, type ByteSink, jsonValueWriter, putBytes, putUuidText } from '../postgres/binary-copy.text';
 import { dataOf } from './csv-file.writer';
 import { type Column, EXTRACTED_AT_COLUMN, RAW_ID_COLUMN, SYNC_ID_COLUMN } from './column-plan';
@@ -41,7 +41,6 @@ const MIN_ROWS_PER_GROUP = 1_024;
 const MAX_ROWS_PER_GROUP = 10_000_000;
 const DICTIONARY_PAGE_BYTES = 128 << 10;
 
-const TWO_32 = 4_294_967_296;
 
 /**
  * Appends one column of binary COPY tuples, rows `from` to `to` (exclusive): the field of row `r`
