@@ -10,7 +10,8 @@ import { ActorLoader } from './actor-loader';
 import { createConnectorActivities } from './activities/connector.activities';
 import { createDeclarativeActivities } from './activities/declarative.activities';
 import { WORKFLOWS_PATH } from '@tributary/workflows';
-import { createSyncActivities } from './activities/sync.activities';
+import { createSyncActivities, type SyncActivityDependencies } from './activities/sync.activities';
+import { createPartitionedSyncActivities } from './activities/partitioned-sync.activities';
 import { createWebhookActivities } from './activities/webhook.activities';
 import { WORKFLOW_BUNDLE_FILE } from './build-workflow-bundle';
 import { loadWorkerConfig } from './worker.config';
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
   const actors = new ActorLoader(dataSource, registry, cipher);
   const jobs = new JobRepository(dataSource);
 
+  const syncDependencies: SyncActivityDependencies = { dataSource, jobs, drift: new SchemaDriftRepository(dataSource), actors, registry, logger, cipher, autoPauseAfterFailures: config.autoPauseAfterFailures };
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const worker = await Worker.create({
     connection,
@@ -50,7 +52,8 @@ async function main(): Promise<void> {
       ? { workflowBundle: { codePath: join(__dirname, WORKFLOW_BUNDLE_FILE) } }
       : { workflowsPath: WORKFLOWS_PATH }),
     activities: {
-      ...createSyncActivities({ dataSource, jobs, drift: new SchemaDriftRepository(dataSource), actors, registry, logger, cipher, autoPauseAfterFailures: config.autoPauseAfterFailures }),
+      ...createSyncActivities(syncDependencies),
+      ...createPartitionedSyncActivities(syncDependencies),
       ...createConnectorActivities({ dataSource, actors, logger }),
       ...createWebhookActivities({ dataSource, cipher, logger }),
       ...createDeclarativeActivities({ dataSource, cipher, logger }),

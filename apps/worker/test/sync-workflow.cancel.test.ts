@@ -55,6 +55,10 @@ describe('syncConnectionWorkflow cancelled while the job is marked running', () 
           // Still running when the cancel arrives; it then completes, as a database update would.
           await released;
         },
+        async planPartitions() {
+          calls.push('planPartitions');
+          return { units: [] };
+        },
         async replicate() {
           calls.push('replicate');
           return { recordsCommitted: 0 };

@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { type Dirent } from 'node:fs';
 import { mkdir, readdir, unlink, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { type ConnectorContext, type Destination, type DestinationCommit, type MessageBatch, SystemError, type WriteContext } from '@tributary/connector-sdk';
-import { fileOutputOptions, fileSystemError, fileSystemReason, LocalObjectStore, rowBuilder, untilAborted, withFileSystemErrors, writeFileStreams } from '@tributary/connector-sdk/files';
+import { type ConnectorContext, type Destination, type DestinationCommit, type MessageBatch, type PublishContext, SystemError, type WriteContext } from '@tributary/connector-sdk';
+import { fileOutputOptions, fileSystemError, fileSystemReason, LocalObjectStore, publishFileStreams, rowBuilder, untilAborted, withFileSystemErrors, writeFileStreams } from '@tributary/connector-sdk/files';
 import {
   type ConfiguredAirbyteCatalog,
   type ConfiguredAirbyteStream,
@@ -63,6 +63,7 @@ export class LocalFilesDestination implements Destination<JsonObject> {
       yield* writeFileStreams({ store: new LocalObjectStore(root), catalog, input, context, options: fileOutputOptions(config, DEFAULT_PATH_TEMPLATE) });
       return;
     }
+    if (context.partition) throw new SystemError('The classic layout (one file per stream and sync) cannot be written in partitions.');
     const resume = context.resumePosition ? parsePosition(context.resumePosition) : undefined;
     const outputs = new Map<string, StreamOutput>();
     try {
@@ -105,6 +106,17 @@ export class LocalFilesDestination implements Destination<JsonObject> {
         if (result.status === 'rejected') context.logger.warn('could not close an output file', { error: String(result.reason) });
       }
     }
+  }
+
+  /** Parts (a path template) are written in partitions; the classic layout's one file per stream and sync is not. */
+  writesPartitions(config: JsonObject): boolean {
+    return !usesClassicLayout(config);
+  }
+
+  /** Scale-out: lists every partition's parts in the streams' manifests (see publishFileStreams). */
+  async publishPartitions(config: JsonObject, catalog: ConfiguredAirbyteCatalog, context: PublishContext): Promise<void> {
+    if (usesClassicLayout(config)) throw new SystemError('The classic layout (one file per stream and sync) cannot be written in partitions.');
+    await publishFileStreams({ store: new LocalObjectStore(destinationRoot(config)), catalog, context, options: fileOutputOptions(config, DEFAULT_PATH_TEMPLATE) });
   }
 
   /**

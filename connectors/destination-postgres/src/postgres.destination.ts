@@ -8,7 +8,7 @@
 // later rows are deleted first (append), the stage is cut back (overwrite) and merges simply run
 // again (dedup is idempotent). See README "Exactly once" for the whole design.
 import { Client } from 'pg';
-import { type ConnectorContext, type Destination, type DestinationCommit, type MessageBatch, SystemError, type WriteContext } from '@tributary/connector-sdk';
+import { type ConnectorContext, type Destination, type DestinationCommit, type MessageBatch, type PublishContext, SystemError, type WriteContext } from '@tributary/connector-sdk';
 import { type ConfiguredAirbyteCatalog, type ConfiguredAirbyteStream, type ConnectionStatus, type JsonObject, type StateMessage, streamKey } from '@tributary/protocol';
 import { conversionExpression, widenedType } from './column.type';
 import { qualifiedName, quoteIdentifier, shortHash } from './identifier';
@@ -30,6 +30,7 @@ import {
   META_COLUMNS,
   mergeSql,
   ORDINAL_COLUMN,
+  PARTITION_CHECKPOINT_BASE,
   removeDuplicateKeysSql,
   restageSql,
   swapSql,
@@ -81,13 +82,14 @@ export class PostgresDestination implements Destination<JsonObject> {
       return planStream(configured, key, parsed.schema, context.syncId);
     });
     const resumeAt = resumeSequence(context.resumePosition);
+    const writer = writerOf(context.syncId, context.partition?.index);
     const client = new Client(clientConfig(parsed));
     // Cancelling ends the connection: a COPY or commit in flight fails at once instead of finishing.
     const onAbort = () => void client.end().catch(() => undefined);
     context.signal.addEventListener('abort', onAbort, { once: true });
     try {
       await connect(client, context);
-      const buffers = await withErrors('preparing the tables', () => prepare(client, parsed.schema, plans, context, resumeAt));
+      const buffers = await withErrors('preparing the tables', () => prepare(client, parsed.schema, plans, context, writer, resumeAt));
       // Streams whose table columns read a PostgreSQL source's COPY text as is take it without records.
       for (const buffer of buffers.values()) if (buffer.takesCopyText) context.acceptRecordChunks?.(buffer.plan.key, ['postgres_copy_text']);
       let sequence = resumeAt;
@@ -123,7 +125,8 @@ export class PostgresDestination implements Destination<JsonObject> {
             if (buffer.copied && buffer.plan.mode === 'append_dedup') await mergeStage(client, buffer.plan);
             buffer.copied = false;
           }
-          if (last) {
+          // A partition leaves the swap to publishPartitions, once every partition is loaded.
+          if (last && !context.partition) {
             for (const { plan } of buffers.values()) {
               if (plan.mode !== 'overwrite') continue;
               for (const sql of swapSql(plan.schema, plan.stage!, plan.table)) await client.query(sql);
@@ -131,7 +134,7 @@ export class PostgresDestination implements Destination<JsonObject> {
             }
           }
           sequence++;
-          await client.query(upsertCheckpointSql(parsed.schema), [context.syncId, sequence, JSON.stringify(published)]);
+          await client.query(upsertCheckpointSql(parsed.schema), [writer.key, sequence, JSON.stringify(published)]);
           await client.query('COMMIT');
         });
         inTransaction = false;
@@ -163,7 +166,7 @@ export class PostgresDestination implements Destination<JsonObject> {
               lastBuffer = buffer;
             }
             const before = buffer.size;
-            buffer.add(message, sequence + 1);
+            buffer.add(message, writer.base + sequence + 1);
             buffered += buffer.size - before;
             if (buffer.size >= flushAt) await flush(buffer);
             else if (buffered >= 4 * flushAt) for (const other of buffers.values()) await flush(other);
@@ -172,7 +175,7 @@ export class PostgresDestination implements Destination<JsonObject> {
             const key = namespace ? `${namespace}.${stream}` : stream;
             const buffer = buffers.get(key);
             if (!buffer) throw new SystemError(`Received rows of stream "${key}", which is not in the configured catalog.`);
-            const { columns, data } = buffer.addChunk(message, sequence + 1);
+            const { columns, data } = buffer.addChunk(message, writer.base + sequence + 1);
             await begin();
             await copy.write(copyFromSql(loadTarget(buffer.plan), columns), data, `loading stream "${key}"`, () => releaseChunks([data]));
             buffer.copied = true;
@@ -189,6 +192,35 @@ export class PostgresDestination implements Destination<JsonObject> {
     }
   }
 
+  writesPartitions(): boolean {
+    return true;
+  }
+
+  /**
+   * Scale-out: every partition has loaded the shared overwrite stage (or appended, or merged);
+   * the stages now replace their tables in one transaction, and the partitions' bookkeeping rows
+   * give way to the sync's. A stage that is gone was swapped by an earlier run of this publish.
+   */
+  async publishPartitions(config: JsonObject, catalog: ConfiguredAirbyteCatalog, context: PublishContext): Promise<void> {
+    const parsed = parseDestinationConfig(config);
+    const plans = catalog.streams.map((configured) => planStream(configured, streamKey(configured.stream), parsed.schema, context.syncId));
+    await underSetupLock(parsed, context, 'publishing the partitions', async (client) => {
+      await client.query(createCheckpointsTableSql(parsed.schema));
+      const published: Published[] = [];
+      for (const plan of plans) {
+        if (plan.mode !== 'overwrite') continue;
+        if (await tableExists(client, plan.schema, plan.stage!)) {
+          for (const sql of swapSql(plan.schema, plan.stage!, plan.table)) await client.query(sql);
+          context.logger.info(`"${plan.schema}"."${plan.table}" replaced by the ${context.partitions.length} partitions' stage`);
+        }
+        published.push({ schema: plan.schema, table: plan.table });
+      }
+      const partitionKeys = context.partitions.map((p) => writerOf(context.syncId, p.index).key);
+      await client.query(`DELETE FROM ${qualifiedName(parsed.schema, CHECKPOINTS_TABLE)} WHERE sync_id = ANY($1::text[])`, [partitionKeys]);
+      await client.query(upsertCheckpointSql(parsed.schema), [context.syncId, 0, JSON.stringify(published)]);
+    });
+  }
+
   /**
    * Drops each stream's table, its overwrite stages and the bookkeeping rows of the syncs that
    * wrote it, in one transaction under the setup lock. Views that depend on a table make it fail
@@ -196,22 +228,38 @@ export class PostgresDestination implements Destination<JsonObject> {
    */
   async clear(config: JsonObject, streams: ConfiguredAirbyteStream[], context: ConnectorContext): Promise<void> {
     const parsed = parseDestinationConfig(config);
-    const client = new Client(clientConfig(parsed));
-    const onAbort = () => void client.end().catch(() => undefined);
-    context.signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      await connect(client, context);
-      context.signal.throwIfAborted();
-      await withErrors('clearing streams', async () => {
-        await client.query('BEGIN');
-        await client.query('SELECT pg_advisory_xact_lock($1)', [SETUP_LOCK_KEY]);
-        await clearTables(client, parsed.schema, streams, context);
-        await client.query('COMMIT');
-      });
-    } finally {
-      context.signal.removeEventListener('abort', onAbort);
-      await client.end().catch(() => undefined);
-    }
+    await underSetupLock(parsed, context, 'clearing streams', (client) => clearTables(client, parsed.schema, streams, context));
+  }
+
+}
+
+/**
+ * Who writes: the sync, or one partition of it. Each has its own bookkeeping row (`key`) and
+ * checkpoint range in `_tributary_checkpoint` (from `base`), so partitions writing one table at
+ * once never cut back each other's rows.
+ */
+function writerOf(syncId: string, index = 0): { key: string; base: number; end: number } {
+  if (!Number.isSafeInteger(index) || index < 0 || index >= 2 ** 20) throw new SystemError(`The partition index ${index} is out of range.`);
+  return { key: index ? `${syncId}#${index}` : syncId, base: index * PARTITION_CHECKPOINT_BASE, end: (index + 1) * PARTITION_CHECKPOINT_BASE };
+}
+
+/** Runs `work` in one transaction under the setup lock, on a connection of its own that a cancel ends. */
+async function underSetupLock(config: PostgresDestinationConfig, context: ConnectorContext, doing: string, work: (client: Client) => Promise<void>): Promise<void> {
+  const client = new Client(clientConfig(config));
+  const onAbort = () => void client.end().catch(() => undefined);
+  context.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    await connect(client, context);
+    context.signal.throwIfAborted();
+    await withErrors(doing, async () => {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [SETUP_LOCK_KEY]);
+      await work(client);
+      await client.query('COMMIT');
+    });
+  } finally {
+    context.signal.removeEventListener('abort', onAbort);
+    await client.end().catch(() => undefined);
   }
 }
 
@@ -258,12 +306,12 @@ function loadTarget(plan: StreamPlan): string {
  * Creates schemas, tables and stages, evolves existing tables to the streams' schemas, and cuts
  * back whatever this sync committed after the resume position. One transaction, under a lock.
  */
-async function prepare(client: Client, defaultSchema: string, plans: StreamPlan[], context: WriteContext, resumeAt: number): Promise<Map<string, StreamBuffer>> {
+async function prepare(client: Client, defaultSchema: string, plans: StreamPlan[], context: WriteContext, writer: ReturnType<typeof writerOf>, resumeAt: number): Promise<Map<string, StreamBuffer>> {
   await client.query('BEGIN');
   await client.query('SELECT pg_advisory_xact_lock($1)', [SETUP_LOCK_KEY]);
   for (const schema of new Set([defaultSchema, ...plans.map((p) => p.schema)])) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
   await client.query(createCheckpointsTableSql(defaultSchema));
-  const row = (await client.query<{ sequence: string; published: Published[] }>(`SELECT sequence, published FROM ${qualifiedName(defaultSchema, CHECKPOINTS_TABLE)} WHERE sync_id = $1 FOR UPDATE`, [context.syncId])).rows[0];
+  const row = (await client.query<{ sequence: string; published: Published[] }>(`SELECT sequence, published FROM ${qualifiedName(defaultSchema, CHECKPOINTS_TABLE)} WHERE sync_id = $1 FOR UPDATE`, [writer.key])).rows[0];
   const committed = row ? Number(row.sequence) : 0;
   if (committed < resumeAt) {
     throw new SystemError(`The platform resumes this sync after commit ${resumeAt}, but the destination database only has commits up to ${committed}: was it restored from a backup?`);
@@ -283,16 +331,17 @@ async function prepare(client: Client, defaultSchema: string, plans: StreamPlan[
       }
       types = await ensureTable(client, plan.schema, plan.stage!, plan.columns);
       await client.query(markStageSql(plan.schema, plan.stage!, plan.table));
-      if (rewind) await client.query(deleteAfterCheckpointSql(plan.schema, plan.stage!), [context.syncId, resumeAt]);
-      else if (resumeAt === 0) await client.query(`TRUNCATE ${qualifiedName(plan.schema, plan.stage!)}`);
+      if (rewind) await client.query(deleteAfterCheckpointSql(plan.schema, plan.stage!), [context.syncId, writer.base + resumeAt, writer.end]);
+      // The stage is the sync's own; partitions share it, so only a sync written whole starts it afresh.
+      else if (resumeAt === 0 && !context.partition) await client.query(`TRUNCATE ${qualifiedName(plan.schema, plan.stage!)}`);
     } else {
       types = await ensureTable(client, plan.schema, plan.table, plan.columns);
-      if (plan.mode === 'append' && rewind) await client.query(deleteAfterCheckpointSql(plan.schema, plan.table), [context.syncId, resumeAt]);
+      if (plan.mode === 'append' && rewind) await client.query(deleteAfterCheckpointSql(plan.schema, plan.table), [context.syncId, writer.base + resumeAt, writer.end]);
       if (plan.mode === 'append_dedup') await prepareDedup(client, plan);
     }
     buffers.set(plan.key, new StreamBuffer(plan, types, context.syncId));
   }
-  if (rewind || row) await client.query(upsertCheckpointSql(defaultSchema), [context.syncId, resumeAt, '[]']);
+  if (rewind || row) await client.query(upsertCheckpointSql(defaultSchema), [writer.key, resumeAt, '[]']);
   await client.query('COMMIT');
   return buffers;
 }

@@ -106,9 +106,19 @@ export function removeDuplicateKeysSql(schema: string, table: string, primaryKey
   return `DELETE FROM ${target} WHERE ctid IN (SELECT ctid FROM (SELECT ctid, row_number() OVER (PARTITION BY ${pk} ORDER BY ${order}) AS rn FROM ${target}) AS d WHERE d.rn > 1)`;
 }
 
-/** Drops rows a resumed attempt will write again: those of commits after the resume position. */
+/**
+ * `_tributary_checkpoint` of the rows a partition of a scaled-out sync writes: the partition's
+ * index in the high bits, its commit sequence in the low 32 (a sync that is not partitioned has
+ * index 0), so each partition cuts back only its own rows.
+ */
+export const PARTITION_CHECKPOINT_BASE = 2 ** 32;
+
+/**
+ * Drops rows a resumed attempt will write again: those of commits after the resume position ($2),
+ * below the end of the writer's checkpoint range ($3; see PARTITION_CHECKPOINT_BASE).
+ */
 export function deleteAfterCheckpointSql(schema: string, table: string): string {
-  return `DELETE FROM ${qualifiedName(schema, table)} WHERE ${META_COLUMNS.syncId} = $1 AND ${META_COLUMNS.checkpoint} > $2`;
+  return `DELETE FROM ${qualifiedName(schema, table)} WHERE ${META_COLUMNS.syncId} = $1 AND ${META_COLUMNS.checkpoint} > $2 AND ${META_COLUMNS.checkpoint} < $3`;
 }
 
 /** Rebuilds an overwrite stage from the table it was swapped into, up to the resume position. */

@@ -135,6 +135,56 @@ describe('PostgreSQL destination', () => {
     expect(leftovers.rows[0].n).toBe(0);
   });
 
+  describe('partitions (scale-out)', () => {
+    const partitionContext = (syncId: string, index: number, resumePosition?: JsonObject): WriteContext => ({ ...context(syncId, resumePosition), partition: { index, startedAt: '2026-01-01T00:00:00.000Z' } });
+    /** Rows from..to of one partition, a state every 50. */
+    const slice = (streamName: string, from: number, to: number, name: string) =>
+      numbered(streamName, to, 50, (i) => ({ id: i, name })).filter((m) => (m.type === 'RECORD' ? (m.record.data.id as number) : (m.state.stream?.stream_state as { n: number }).n) >= from);
+
+    it('loads partitions written at once into one stage, publishes them in one swap, and publishing again changes nothing', async () => {
+      const catalog = { streams: [stream('part_users', 'overwrite', USERS)] };
+      await writeAll(config, catalog, numbered('part_users', 30, 10), context('sync-p0'));
+      // Three partitions of one sync, concurrently, each on its own connection.
+      await Promise.all([
+        writeAll(config, catalog, slice('part_users', 1, 200, 'p'), partitionContext('sync-p1', 1)),
+        writeAll(config, catalog, slice('part_users', 201, 400, 'p'), partitionContext('sync-p1', 2)),
+        writeAll(config, catalog, slice('part_users', 401, 600, 'p'), partitionContext('sync-p1', 3)),
+      ]);
+      // Written, not published: readers still see the previous generation.
+      expect(await count('raw.part_users')).toBe(30);
+      const partitions = [1, 2, 3].map((index) => ({ index }));
+      const publish = () => new PostgresDestination().publishPartitions(config, catalog, { logger, signal: new AbortController().signal, syncId: 'sync-p1', startedAt: '2026-01-01T00:00:00.000Z', partitions });
+      await publish();
+      const check = "SELECT count(*)::int AS n, count(DISTINCT id)::int AS d, min(id)::int AS lo, max(id)::int AS hi, count(*) FILTER (WHERE name = 'p')::int AS fresh FROM raw.part_users";
+      expect((await sql.query(check)).rows[0]).toEqual({ n: 600, d: 600, lo: 1, hi: 600, fresh: 600 });
+      await publish();
+      expect((await sql.query(check)).rows[0]).toEqual({ n: 600, d: 600, lo: 1, hi: 600, fresh: 600 });
+      const bookkeeping = await sql.query("SELECT sync_id FROM raw._tributary_checkpoints WHERE sync_id LIKE 'sync-p1%' ORDER BY sync_id");
+      expect(bookkeeping.rows.map((r) => r.sync_id)).toEqual(['sync-p1']);
+      expect(await leftConnections()).toBe(0);
+    });
+
+    it('resumes a partition exactly once, cutting back only its own rows when the platform lost its last commit', async () => {
+      const catalog = { streams: [stream('part_append', 'append', USERS)] };
+      await writeAll(config, catalog, slice('part_append', 1, 300, 'a'), partitionContext('sync-pa', 1));
+      // Partition 2 dies after its 3rd commit (rows up to 450); the platform recorded only the 2nd (up to 400).
+      const recorded: DestinationCommit[] = [];
+      const second = slice('part_append', 301, 600, 'a');
+      for await (const commit of new PostgresDestination().write(config, catalog, batches(second), partitionContext('sync-pa', 2))) {
+        recorded.push(commit);
+        if (recorded.length === 3) break;
+      }
+      expect(await count('raw.part_append')).toBe(450);
+      const rest = second.slice(second.findIndex((m) => m.type === 'STATE' && (m.state.stream?.stream_state as { n: number }).n === 400) + 1);
+      await writeAll(config, catalog, rest, partitionContext('sync-pa', 2, recorded[1]!.position));
+      const { rows } = await sql.query('SELECT count(*)::int AS n, count(DISTINCT id)::int AS d, min(id)::int AS lo, max(id)::int AS hi FROM raw.part_append');
+      expect(rows[0]).toEqual({ n: 600, d: 600, lo: 1, hi: 600 });
+      // Each partition's rows carry the sync id and its own checkpoint range.
+      const ranges = await sql.query("SELECT _tributary_checkpoint >> 32 AS partition, count(*)::int AS n FROM raw.part_append WHERE _tributary_sync_id = 'sync-pa' GROUP BY 1 ORDER BY 1");
+      expect(ranges.rows).toEqual([{ partition: '1', n: 300 }, { partition: '2', n: 300 }]);
+    });
+  });
+
   it('deduplicates on the primary key keeping the latest version by cursor, across batches and syncs', async () => {
     const properties = { id: { type: 'integer' }, v: { type: 'string' }, updated: { type: 'integer' } };
     const catalog = { streams: [stream('dd', 'append_dedup', properties, { primary_key: [['id']], cursor_field: ['updated'] })] };

@@ -3,8 +3,8 @@
 // multipart uploads, checkpointed by closing the open parts and then putting the per-stream
 // manifest — last, so readers of the manifest never see a half-written part or generation.
 import { randomUUID } from 'node:crypto';
-import { type ConnectorContext, ConnectorError, type Destination, type DestinationCommit, type MessageBatch, type WriteContext } from '@tributary/connector-sdk';
-import { S3ObjectStore, s3Reason, writeFileStreams } from '@tributary/connector-sdk/files';
+import { type ConnectorContext, ConnectorError, type Destination, type DestinationCommit, type MessageBatch, type PublishContext, type WriteContext } from '@tributary/connector-sdk';
+import { publishFileStreams, S3ObjectStore, s3Reason, writeFileStreams } from '@tributary/connector-sdk/files';
 import type { ConfiguredAirbyteCatalog, ConfiguredAirbyteStream, ConnectionStatus, JsonObject } from '@tributary/protocol';
 import { clearS3Streams } from './s3.clear';
 import { parseS3Config } from './s3.config';
@@ -44,6 +44,21 @@ export class S3Destination implements Destination<JsonObject> {
     const store = new S3ObjectStore(location);
     try {
       yield* writeFileStreams({ store, catalog, input, context, options: output });
+    } finally {
+      await store.close();
+    }
+  }
+
+  writesPartitions(): boolean {
+    return true;
+  }
+
+  /** Scale-out: lists every partition's parts in the streams' manifests (see publishFileStreams). */
+  async publishPartitions(config: JsonObject, catalog: ConfiguredAirbyteCatalog, context: PublishContext): Promise<void> {
+    const { location, output } = parseS3Config(config);
+    const store = new S3ObjectStore(location);
+    try {
+      await publishFileStreams({ store, catalog, context, options: output });
     } finally {
       await store.close();
     }

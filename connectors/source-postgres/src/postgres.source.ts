@@ -9,7 +9,7 @@
 //   number of rows at the last value kept in the state so that the next sync re-reads that value
 //   when new rows have joined it (nothing is missed at the boundary).
 import type { Client } from 'pg';
-import { ConfigError, type ConnectorContext, type MessageBatch, type ReadContext, type Source } from '@tributary/connector-sdk';
+import { ConfigError, type ConnectorContext, type MessageBatch, type ReadContext, type Source, type SourcePartitionPlan, SystemError } from '@tributary/connector-sdk';
 import {
   type AirbyteCatalog,
   type AirbyteStream,
@@ -30,6 +30,7 @@ import { CopyTextCursorScanner, type CursorPosition } from './cursor.scanner';
 import { findRelation, loadRelations, type PgRelation } from './pg-catalog.query';
 import { chunkFormatFor, columnConverter, columnSchema, type PgColumn } from './pg-type.mapping';
 import { readPartitioned } from './partitioned.read';
+import { beginPartition, parseBlockPartition, partitionRange, planBlockPartitions, relationPages } from './partition.plan';
 import { BatchBuilder, copyInto, type FullRefreshState, type IncrementalState, stateMessage, type StreamReader, BATCH_SIZE } from './stream.reader';
 import { blockRangeQuery, incrementalQuery, quoteIdentifier, quoteLiteral, selectList, tableName } from './read.sql';
 
@@ -83,6 +84,12 @@ export class PostgresSource implements Source<JsonObject> {
     const onAbort = () => void closeClient(client);
     context.signal.addEventListener('abort', onAbort, { once: true });
     try {
+      if (context.partition) {
+        const configured = catalog.streams[0];
+        if (!configured || catalog.streams.length !== 1) throw new SystemError('A partition is read from a catalog of one stream.');
+        yield* readPartition(client, parsed, configured, findState(state, configured.stream) as FullRefreshState | undefined, context.partition, context);
+        return;
+      }
       for (const configured of catalog.streams) {
         context.signal.throwIfAborted();
         yield* readStream(client, parsed, configured, findState(state, configured.stream), context);
@@ -91,6 +98,11 @@ export class PostgresSource implements Source<JsonObject> {
       context.signal.removeEventListener('abort', onAbort);
       await closeClient(client);
     }
+  }
+
+  /** Scale-out: large tables' full refreshes as block ranges under one exported snapshot (see partition.plan.ts). */
+  async planPartitions(config: JsonObject, catalog: ConfiguredAirbyteCatalog, context: ConnectorContext): Promise<SourcePartitionPlan | undefined> {
+    return planBlockPartitions(parseSourceConfig(config), catalog, context);
   }
 }
 
@@ -187,26 +199,49 @@ async function* readBlocks(client: Client, config: PostgresSourceConfig, reader:
     yield [stateMessage(reader.descriptor, { complete: true })];
     return;
   }
-  const { rows } = await client.query<{ pages: string; bytes: string }>(
-    "SELECT (pg_relation_size($1::oid) / current_setting('block_size')::int)::bigint AS pages, pg_relation_size($1::oid) AS bytes",
-    [reader.relation.oid],
-  );
-  const pages = Number(rows[0]!.pages);
-  const rowsPerPage = reader.relation.estimatedRows > 0 && pages > 0 ? Math.max(1, reader.relation.estimatedRows / pages) : 50;
-  const chunkPages = Math.max(1, Math.floor(config.checkpoint_rows / rowsPerPage));
-  const key = streamKey(reader.descriptor);
-  if (config.max_partitions > 1 && (Number(rows[0]!.bytes) >= config.partition_min_mb * 1024 * 1024 || state?.partitions)) {
+  const { pages, bytes } = await relationPages(client, reader.relation.oid);
+  const chunkPages = chunkPagesOf(config, reader, pages);
+  if (config.max_partitions > 1 && (bytes >= config.partition_min_mb * 1024 * 1024 || state?.partitions)) {
     yield* readPartitioned(client, config, reader, state, pages, chunkPages, context);
     return;
   }
+  yield* readBlockRange(client, reader, state?.next_block ?? 0, pages, chunkPages);
+  yield [stateMessage(reader.descriptor, { complete: true })];
+}
+
+/** Blocks per COPY: about `checkpoint_rows` rows. */
+function chunkPagesOf(config: PostgresSourceConfig, reader: StreamReader, pages: number): number {
+  const rowsPerPage = reader.relation.estimatedRows > 0 && pages > 0 ? Math.max(1, reader.relation.estimatedRows / pages) : 50;
+  return Math.max(1, Math.floor(config.checkpoint_rows / rowsPerPage));
+}
+
+/** Blocks [from, to), a COPY of `chunkPages` blocks at a time, each followed by a STATE with the next block. */
+async function* readBlockRange(client: Client, reader: StreamReader, from: number, to: number, chunkPages: number): AsyncGenerator<MessageBatch> {
+  const key = streamKey(reader.descriptor);
   const batch = new BatchBuilder(reader);
-  for (let from = state?.next_block ?? 0; from < pages; from += chunkPages) {
-    const to = Math.min(from + chunkPages, pages);
-    yield* copyInto(client, blockRangeQuery(reader, from, to), `reading "${key}"`, reader, batch);
-    batch.push(stateMessage(reader.descriptor, { next_block: to }));
+  for (let start = from; start < to; start += chunkPages) {
+    const end = Math.min(start + chunkPages, to);
+    yield* copyInto(client, blockRangeQuery(reader, start, end), `reading "${key}"`, reader, batch);
+    batch.push(stateMessage(reader.descriptor, { next_block: end }));
     yield batch.take();
   }
-  yield [stateMessage(reader.descriptor, { complete: true })];
+}
+
+/** Scale-out: one partition (block range) of a table, in its own transaction under the plan's snapshot. */
+async function* readPartition(client: Client, config: PostgresSourceConfig, configured: ConfiguredAirbyteStream, state: FullRefreshState | undefined, descriptor: JsonObject, context: ReadContext): AsyncGenerator<MessageBatch> {
+  const partition = parseBlockPartition(descriptor);
+  if (configured.sync_mode !== 'full_refresh') throw new SystemError('Only full refreshes are read in partitions.');
+  const reader = await streamReader(client, configured, context);
+  const key = streamKey(reader.descriptor);
+  try {
+    await beginPartition(client, partition, key, context);
+    const { from, to } = await partitionRange(client, reader, partition, state);
+    context.logger.info(`reading blocks ${from}–${to} of "${key}"${reader.chunkFormat ? ` as raw COPY output (${reader.chunkFormat})` : ''}`);
+    yield* readBlockRange(client, reader, from, to, chunkPagesOf(config, reader, partition.pages));
+    await client.query('COMMIT');
+  } catch (error) {
+    throw postgresError(error, `reading "${key}"`);
+  }
 }
 
 async function* readIncremental(client: Client, config: PostgresSourceConfig, configured: ConfiguredAirbyteStream, reader: StreamReader, state: JsonObject | undefined): AsyncGenerator<MessageBatch> {

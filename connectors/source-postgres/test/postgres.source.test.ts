@@ -151,6 +151,51 @@ describe('PostgreSQL source', () => {
     expect(await leftConnections()).toBe(0);
   });
 
+  it('plans partitions for separate reads under one held snapshot: each row read once, later changes unseen, resumable; released, a partition takes its own snapshot', async () => {
+    const partitioned = { ...config, max_partitions: 3, partition_min_mb: 1 };
+    const source = new PostgresSource();
+    const warnings: string[] = [];
+    const context = { ...ctx(), logger: { ...logger, warn: (message: string) => void warnings.push(message) } };
+    const plan = (await source.planPartitions(partitioned, { streams: [configured('big')] }, context))!;
+    const partitions = plan.streams['public.big']!;
+    expect(partitions).toHaveLength(3);
+    const readPartition = async (partition: JsonObject, state: StateMessage[] = []) => {
+      const out: ProtocolMessage[] = [];
+      for await (const batch of source.read(partitioned, { streams: [configured('big')] }, state, { ...context, partition })) out.push(...batch);
+      return out;
+    };
+    try {
+      // Changed after the plan: the partitions still read the table as it was when planned.
+      await sql.query("UPDATE big SET pad = 'changed' WHERE id <= 100");
+      const reads = await Promise.all(partitions.map((p) => readPartition(p)));
+      const rows = reads.flatMap(records);
+      expect(rows).toHaveLength(5000);
+      expect(new Set(rows.map((r) => r.id)).size).toBe(5000);
+      expect(rows.filter((r) => r.pad === 'changed')).toHaveLength(0);
+      // A partition resumes from one of its own states, reading only what follows it.
+      const second = reads[1]!;
+      const middle = states(second)[Math.floor(states(second).length / 2)]!;
+      const done = second.slice(0, second.indexOf(middle)).filter((m) => m.type === 'RECORD').length;
+      expect(done).toBeGreaterThan(0);
+      expect(done + records(await readPartition(partitions[1]!, [middle])).length).toBe(records(second).length);
+      expect(warnings).toEqual([]);
+    } finally {
+      await plan.release();
+    }
+    // Released: the snapshot is gone, and a partition read now says so and reads the table as it is.
+    const late = records(await readPartition(partitions[2]!));
+    expect(late.some((r) => r.pad === 'changed')).toBe(true);
+    expect(warnings.join('\n')).toMatch(/reads under a snapshot of its own/);
+    await sql.query("UPDATE big SET pad = repeat('x', 200) WHERE id <= 100");
+    expect(await leftConnections()).toBe(0);
+  });
+
+  it('plans nothing for one partition or a small table', async () => {
+    expect(await new PostgresSource().planPartitions({ ...config, max_partitions: 1, partition_min_mb: 1 }, { streams: [configured('big')] }, ctx())).toBeUndefined();
+    expect(await new PostgresSource().planPartitions({ ...config, max_partitions: 3, partition_min_mb: 100 }, { streams: [configured('big')] }, ctx())).toBeUndefined();
+    expect(await leftConnections()).toBe(0);
+  });
+
   it('reads incrementally without missing rows that share the boundary value', async () => {
     const incremental = configured('big', { sync_mode: 'incremental', cursor_field: ['updated_at'] });
     const first = await readAll(config, [incremental]);

@@ -37,6 +37,27 @@ export interface RecordChunkOffer {
 export interface ReadContext extends ConnectorContext {
   /** Present when the rows may travel as RECORD_CHUNK messages; sources may always send RECORDs. */
   recordChunks?: RecordChunkOffer;
+  /**
+   * Scale-out: read only this partition of the catalog's one stream, as planned by
+   * `planPartitions` (possibly in another process). Its STATE messages describe the partition's
+   * progress only, and `state` holds this partition's last committed one.
+   */
+  partition?: JsonObject;
+}
+
+/**
+ * Scale-out: how a source splits its streams' full refreshes so that separate `read` calls, in any
+ * worker process, each read one partition. Only small descriptors: they travel through Temporal.
+ */
+export interface SourcePartitionPlan {
+  /** Partitions by source stream key; streams not listed are read whole. */
+  streams: Record<string, JsonObject[]>;
+  /**
+   * Releases what keeps the partitions consistent (for PostgreSQL, the transaction holding the
+   * exported snapshot the partitions import). Called once every partition has been read, or the
+   * sync ends; a partition read after it still works, under a snapshot of its own.
+   */
+  release(): Promise<void>;
 }
 
 /**
@@ -55,6 +76,11 @@ export interface Source<TConfig = JsonObject> {
    * covered by it.
    */
   read(config: TConfig, catalog: ConfiguredAirbyteCatalog, state: StateMessage[], context: ReadContext): AsyncIterable<MessageBatch>;
+  /**
+   * Optional (scale-out): splits the catalog's full-refresh streams into partitions that `read`
+   * takes one at a time (ReadContext.partition). Returns no plan when nothing is worth splitting.
+   */
+  planPartitions?(config: TConfig, catalog: ConfiguredAirbyteCatalog, context: ConnectorContext): Promise<SourcePartitionPlan | undefined>;
 }
 
 export interface WriteContext extends ConnectorContext {
@@ -72,6 +98,28 @@ export interface WriteContext extends ConnectorContext {
    * look at each record: column projections, data contracts), so both must be handled.
    */
   acceptRecordChunks?(streamKey: string, formats: readonly RecordChunkFormat[]): void;
+  /**
+   * Scale-out: this write is one partition of the catalog's streams, written beside the other
+   * partitions' writes (possibly in other processes, at the same time). Its commits and
+   * `resumePosition` are this partition's own; its data is made durable but not published (no
+   * overwrite swap, no manifest listing): `publishPartitions` does that once every partition is
+   * written.
+   */
+  partition?: WritePartition;
+}
+
+export interface WritePartition {
+  /** 1-based, unique among the sync's partitions. */
+  index: number;
+  /** When the sync's partitioned phase started (ISO 8601): the same for every partition, for names with dates. */
+  startedAt: string;
+}
+
+export interface PublishContext extends ConnectorContext {
+  syncId: string;
+  /** Every partition written for this sync, with the position of its last commit. */
+  partitions: { index: number; position?: JsonObject }[];
+  startedAt: string;
 }
 
 /** What a destination has made durable: the states it covers and where it stands. */
@@ -96,6 +144,17 @@ export interface Destination<TConfig = JsonObject> {
    * connection cannot run clear jobs.
    */
   clear?(config: TConfig, streams: ConfiguredAirbyteStream[], context: ConnectorContext): Promise<void>;
+  /**
+   * Optional (scale-out): whether `write` takes partitions (WriteContext.partition) with this
+   * config. Without it, or when it says no, a sync's streams are written by one `write`.
+   */
+  writesPartitions?(config: TConfig): boolean;
+  /**
+   * Makes the partitions' data visible as one `write` would at its end: the overwrite swap, the
+   * manifest listing every partition's files. Runs once every partition is durable; idempotent
+   * (it may run again after it succeeded, and must then change nothing).
+   */
+  publishPartitions?(config: TConfig, catalog: ConfiguredAirbyteCatalog, context: PublishContext): Promise<void>;
 }
 
 /** What a connector package's entry module exports as `connector`. */

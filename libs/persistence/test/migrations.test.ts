@@ -18,6 +18,7 @@ const TABLES = [
   'stream_states',
   'stream_stats',
   'sync_checkpoints',
+  'sync_plans',
   'webhook_deliveries',
   'webhooks',
 ];

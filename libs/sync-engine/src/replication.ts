@@ -66,6 +66,11 @@ export interface ReplicationInput {
   contracts?: Record<string, StreamContract>;
   syncId: string;
   resumePosition?: JsonObject;
+  /**
+   * Scale-out: this attempt reads and writes one partition of the catalog's (one) stream; the
+   * source's partition descriptor comes from its plan, `index` and `startedAt` go to the destination.
+   */
+  partition?: { index: number; startedAt: string; source: JsonObject };
   signal: AbortSignal;
   logger: ConnectorLogger;
   onCommit(commit: ReplicationCommit): Promise<void>;
@@ -107,25 +112,34 @@ const READ_AHEAD_BYTES = 8 << 20;
 /** How long the end of an attempt waits for the source to close. */
 const SOURCE_CLOSE_WAIT_MS = 5000;
 
-export async function runReplication(input: ReplicationInput): Promise<ReplicationSummary> {
-  const selected = new Map(input.catalog.streams.map((s) => [streamKey(s.stream), s.stream]));
-  const identity = isIdentityMapping(input.mapping);
+/** The streams as the destination gets them: mapped names, plus a quarantine stream per stream with a data contract. */
+export interface DestinationStreams {
+  catalog: ConfiguredAirbyteCatalog;
+  /** Source stream key → destination descriptor. */
+  toDestination: Map<string, StreamDescriptor>;
+  /** Destination stream key → source descriptor (quarantine streams map to themselves). */
+  toSource: Map<string, StreamDescriptor>;
+  /** Source stream key → its compiled contract and quarantine stream. */
+  contracts: Map<string, { check: RecordContract; quarantine: StreamDescriptor }>;
+}
+
+export function destinationStreams(catalog: ConfiguredAirbyteCatalog, mapping: StreamMapping, streamContracts?: Record<string, StreamContract>): DestinationStreams {
   const toDestination = new Map<string, StreamDescriptor>();
   const toSource = new Map<string, StreamDescriptor>();
-  for (const stream of selected.values()) {
-    const target = mapStreamDescriptor(stream, input.mapping);
+  for (const { stream } of catalog.streams) {
+    const target = mapStreamDescriptor(stream, mapping);
     toDestination.set(streamKey(stream), target);
     toSource.set(streamKey(target), { name: stream.name, namespace: stream.namespace });
   }
-  let destinationCatalog: ConfiguredAirbyteCatalog = identity
-    ? input.catalog
-    : { streams: input.catalog.streams.map((s) => ({ ...s, stream: withDescriptor(s.stream, toDestination.get(streamKey(s.stream))!) })) };
+  let destinationCatalog: ConfiguredAirbyteCatalog = isIdentityMapping(mapping)
+    ? catalog
+    : { streams: catalog.streams.map((s) => ({ ...s, stream: withDescriptor(s.stream, toDestination.get(streamKey(s.stream))!) })) };
 
   // Data contracts, and a quarantine stream in the destination for each stream that can reject rows.
   const contracts = new Map<string, { check: RecordContract; quarantine: StreamDescriptor }>();
-  for (const configured of input.catalog.streams) {
+  for (const configured of catalog.streams) {
     const key = streamKey(configured.stream);
-    const check = compileContract(key, configured.stream.json_schema, input.contracts?.[key]);
+    const check = compileContract(key, configured.stream.json_schema, streamContracts?.[key]);
     if (!check) continue;
     const target = toDestination.get(key)!;
     const quarantine = target.namespace ? { name: quarantineStreamName(target.name), namespace: target.namespace } : { name: quarantineStreamName(target.name) };
@@ -142,6 +156,13 @@ export async function runReplication(input: ReplicationInput): Promise<Replicati
       ],
     };
   }
+  return { catalog: destinationCatalog, toDestination, toSource, contracts };
+}
+
+export async function runReplication(input: ReplicationInput): Promise<ReplicationSummary> {
+  const selected = new Map(input.catalog.streams.map((s) => [streamKey(s.stream), s.stream]));
+  const identity = isIdentityMapping(input.mapping);
+  const { catalog: destinationCatalog, toDestination, toSource, contracts } = destinationStreams(input.catalog, input.mapping, input.contracts);
   let pendingQuarantine: ReplicationCommit['quarantined'] = [];
   const configUpdates: JsonObject[] = [];
   let forwarded = 0;
@@ -164,6 +185,7 @@ export async function runReplication(input: ReplicationInput): Promise<Replicati
     logger: input.logger,
     signal: input.signal,
     recordChunks: { formats: (key) => chunkFormats.get(key) ?? [] },
+    ...(input.partition ? { partition: input.partition.source } : {}),
   };
 
   async function* fromSource(): AsyncGenerator<MessageBatch> {
@@ -287,6 +309,7 @@ export async function runReplication(input: ReplicationInput): Promise<Replicati
     syncId: input.syncId,
     resumePosition: input.resumePosition,
     acceptRecordChunks,
+    ...(input.partition ? { partition: { index: input.partition.index, startedAt: input.partition.startedAt } } : {}),
   });
   try {
     for await (const commit of writes) {
@@ -319,6 +342,33 @@ export async function runReplication(input: ReplicationInput): Promise<Replicati
     throw new SystemError(`the destination committed ${summary.recordsCommitted} records but was sent ${forwarded}`);
   }
   return summary;
+}
+
+export interface PublishInput {
+  destination: Destination<JsonObject>;
+  destinationConfig: JsonObject;
+  /** The catalog of the partitioned streams, as the source knows it. */
+  catalog: ConfiguredAirbyteCatalog;
+  mapping: StreamMapping;
+  contracts?: Record<string, StreamContract>;
+  syncId: string;
+  startedAt: string;
+  partitions: { index: number; position?: JsonObject }[];
+  signal: AbortSignal;
+  logger: ConnectorLogger;
+}
+
+/** Scale-out: once every partition is written, the destination makes them visible (same stream mapping as the writes). */
+export async function publishPartitions(input: PublishInput): Promise<void> {
+  const publish = input.destination.publishPartitions?.bind(input.destination);
+  if (!publish) throw new SystemError('the destination wrote partitions but cannot publish them');
+  const { catalog } = destinationStreams(input.catalog, input.mapping, input.contracts);
+  try {
+    await publish(input.destinationConfig, catalog, { syncId: input.syncId, startedAt: input.startedAt, partitions: input.partitions, signal: input.signal, logger: input.logger });
+  } catch (error) {
+    if (input.signal.aborted) throw input.signal.reason ?? error;
+    throw new ReplicationError('destination', error);
+  }
 }
 
 function project(message: RecordMessage, fields: string[]): RecordMessage {

@@ -61,6 +61,30 @@ export interface SyncActivities {
   finishJob(input: { jobId: string; outcome: JobOutcome }): Promise<{ events: PlatformEvent[] }>;
 }
 
+/**
+ * Scale-out: a sync whose large streams are split into partitions, each replicated by an activity
+ * of its own that any worker may take. Unit 0 is the streams read whole; units 1…n are partitions.
+ */
+export interface PartitionedSyncActivities {
+  /**
+   * Plans the partitions. When the sync is not split it returns `{ units: [] }` at once (then
+   * `replicate` runs it). Otherwise it stores the plan, signals `PARTITIONS_PLANNED_SIGNAL` with
+   * the units to run, and holds what keeps the partitions consistent (the source's exported
+   * snapshot), heartbeating, until it is cancelled; a retry finds the plan stored and only signals.
+   */
+  planPartitions(input: { jobId: string; connectionId: string; workflowId: string }): Promise<PartitionsPlanned>;
+  /** Runs one attempt of one unit; resumes from that unit's last committed checkpoint. */
+  replicatePartition(input: { jobId: string; connectionId: string; unit: number }): Promise<ReplicationResult>;
+  /** Once every unit has succeeded: the destination makes the partitions visible; the attempt succeeds. */
+  publishPartitions(input: { jobId: string; connectionId: string }): Promise<ReplicationResult>;
+}
+
+export interface PartitionsPlanned {
+  units: number[];
+}
+
+export const PARTITIONS_PLANNED_SIGNAL = 'partitionsPlanned';
+
 export const PLATFORM_EVENT_TYPES = ['sync.succeeded', 'sync.failed', 'schema_change.awaiting_approval', 'connection.auto_paused'] as const;
 export type PlatformEventType = (typeof PLATFORM_EVENT_TYPES)[number];
 

@@ -3,9 +3,12 @@
 import {
   ApplicationFailure,
   CancellationScope,
+  condition,
+  defineSignal,
   isCancellation,
   ParentClosePolicy,
   proxyActivities,
+  setHandler,
   startChild,
   workflowInfo,
   type ActivityFailure,
@@ -21,6 +24,10 @@ import {
   type DiscoverWorkflowInput,
   type ExecutableSpecInput,
   type JobOutcome,
+  PARTITIONS_PLANNED_SIGNAL,
+  type PartitionedSyncActivities,
+  type PartitionsPlanned,
+  type ReplicationResult,
   type SyncActivities,
   type SyncWorkflowInput,
   type SyncWorkflowResult,
@@ -41,11 +48,14 @@ const connectorCalls = proxyActivities<ConnectorActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 3, nonRetryableErrorTypes: [CONFIG_ERROR_TYPE] },
 });
 
-export async function syncConnectionWorkflow(input: SyncWorkflowInput): Promise<SyncWorkflowResult> {
-  const { replicate } = proxyActivities<Pick<SyncActivities, 'replicate'>>({
+export const partitionsPlannedSignal = defineSignal<[PartitionsPlanned]>(PARTITIONS_PLANNED_SIGNAL);
+
+/** The data-moving activities: long, heartbeating, retried from their last checkpoint. */
+function replicationActivities(input: SyncWorkflowInput, cancellationType: 'WAIT_CANCELLATION_COMPLETED' | 'TRY_CANCEL') {
+  return proxyActivities<Pick<SyncActivities, 'replicate'> & PartitionedSyncActivities>({
     startToCloseTimeout: '7 days',
     heartbeatTimeout: `${input.heartbeatTimeoutSeconds} seconds`,
-    cancellationType: 'WAIT_CANCELLATION_COMPLETED',
+    cancellationType,
     retry: {
       initialInterval: '2 seconds',
       backoffCoefficient: 2,
@@ -54,7 +64,54 @@ export async function syncConnectionWorkflow(input: SyncWorkflowInput): Promise<
       nonRetryableErrorTypes: [CONFIG_ERROR_TYPE],
     },
   });
+}
 
+/**
+ * Replicates the job: whole, in one `replicate` activity; or, when the planner splits it, one
+ * `replicatePartition` activity per unit, all at once (any worker takes them), then
+ * `publishPartitions`. The planner keeps the partitions' snapshot open until they are done.
+ */
+async function replicateJob(jobId: string, input: SyncWorkflowInput): Promise<ReplicationResult> {
+  const calls = replicationActivities(input, 'WAIT_CANCELLATION_COMPLETED');
+  // The holder is only told to stop: its worker may be gone, and nothing waits on its release.
+  const holderCalls = replicationActivities(input, 'TRY_CANCEL');
+  let planned: PartitionsPlanned | undefined;
+  let planningFailure: unknown;
+  setHandler(partitionsPlannedSignal, (units) => {
+    planned ??= units;
+  });
+  const holder = new CancellationScope();
+  const planning = holder.run(() => holderCalls.planPartitions({ jobId, connectionId: input.connectionId, workflowId: workflowInfo().workflowId }));
+  planning.then(
+    (units) => {
+      planned ??= units;
+    },
+    (error: unknown) => {
+      planningFailure ??= error;
+    },
+  );
+  await condition(() => planned !== undefined || planningFailure !== undefined);
+  if (!planned) throw planningFailure;
+  if (planned.units.length === 0) return calls.replicate({ jobId, connectionId: input.connectionId });
+  try {
+    const partitions = new CancellationScope();
+    const runs = planned.units.map((unit) => partitions.run(() => calls.replicatePartition({ jobId, connectionId: input.connectionId, unit })));
+    try {
+      await Promise.all(runs);
+    } catch (error) {
+      // One unit failed for good: the others stop too, and the job fails with that unit's reason.
+      partitions.cancel();
+      await Promise.allSettled(runs);
+      throw error;
+    }
+    return await calls.publishPartitions({ jobId, connectionId: input.connectionId });
+  } finally {
+    holder.cancel();
+    await planning.catch(() => undefined);
+  }
+}
+
+export async function syncConnectionWorkflow(input: SyncWorkflowInput): Promise<SyncWorkflowResult> {
   let jobId = input.jobId;
   if (!jobId) {
     const { workflowId, runId } = workflowInfo();
@@ -67,7 +124,7 @@ export async function syncConnectionWorkflow(input: SyncWorkflowInput): Promise<
   try {
     // Inside the try: a cancel that arrives before the replication starts still ends the job.
     await bookkeeping.markJobRunning(jobId);
-    const result = await replicate({ jobId, connectionId: input.connectionId });
+    const result = await replicateJob(jobId, input);
     recordsCommitted = result.recordsCommitted;
     outcome = { status: 'succeeded' };
   } catch (error) {

@@ -8,7 +8,7 @@ import * as parquet from 'parquet-wasm';
 import type { ChunkColumnType, ConfiguredAirbyteCatalog, DestinationSyncMode, JsonObject, RecordChunkMessage, RecordChunkFormat, RecordMessage, StateMessage } from '@tributary/protocol';
 import type { DestinationCommit, MessageBatch, WriteContext } from '../connector';
 import { fileOutputOptions } from './file-output.options';
-import { writeFileStreams } from './file-streams.writer';
+import { publishFileStreams, writeFileStreams } from './file-streams.writer';
 import { LocalObjectStore } from './local-object-store';
 import type { Manifest } from './manifest';
 
@@ -163,6 +163,37 @@ describe('writeFileStreams', () => {
     expect(after.generation).toBe(2);
     expect(after.obsolete).toEqual([]);
     expect((await readdir(join(root, 'users'))).filter((n) => n.startsWith('sync-a'))).toEqual([]);
+  });
+
+  it('writes partitions beside each other without touching the manifest, then publishes them as one generation, idempotently', async () => {
+    const options = { format: 'jsonl' };
+    await run(options, catalogOf('overwrite'), feed([...records(1, 3), state(3)]), context('sync-old'));
+    const startedAt = '2026-01-01T00:00:00.000Z';
+    const partition = (index: number, resume?: JsonObject): WriteContext => ({ ...context('sync-p', resume), partition: { index, startedAt } });
+    // Partition 2 dies after a commit; its retry resumes there and rewrites only what came after.
+    const seen: DestinationCommit[] = [];
+    async function* dies(): AsyncGenerator<MessageBatch> {
+      yield [...records(20, 24), state(24)];
+      yield [...records(25, 26)];
+      throw new Error('worker killed');
+    }
+    const [first] = await Promise.all([run(options, catalogOf('overwrite'), feed([...records(10, 14), state(14)]), partition(1)), run(options, catalogOf('overwrite'), dies(), partition(2), seen).catch(() => seen)]);
+    const second = await run(options, catalogOf('overwrite'), feed([...records(25, 29), state(29)]), partition(2, seen[0]!.position));
+    // Nothing is visible before the publish.
+    expect((await manifest()).files.map((f) => f.path)).toEqual(['users/sync-old-00000.jsonl']);
+    const partitions = [
+      { index: 2, position: second.at(-1)!.position },
+      { index: 1, position: first!.at(-1)!.position },
+    ];
+    const publish = () => publishFileStreams({ store: new LocalObjectStore(root), catalog: catalogOf('overwrite'), context: { logger: silent, signal: new AbortController().signal, syncId: 'sync-p', startedAt, partitions }, options: fileOutputOptions(options, TEMPLATE) });
+    await publish();
+    const published = await manifest();
+    expect(published.files.map((f) => f.path)).toEqual(['users/sync-p-p1-00000.jsonl', 'users/sync-p-p2-00000.jsonl', 'users/sync-p-p2-00001.jsonl']);
+    expect((await jsonlIds()).sort((a, b) => a - b)).toEqual([...records(10, 14), ...records(20, 29)].map((r) => r.record.data.id));
+    expect(published.generation).toBe(2);
+    expect((await readdir(join(root, 'users'))).filter((n) => n.startsWith('sync-old'))).toEqual([]);
+    await publish();
+    expect(await manifest()).toEqual({ ...published, updated_at: expect.any(String) });
   });
 
   it('writes CSV with a header and quoted fields', async () => {

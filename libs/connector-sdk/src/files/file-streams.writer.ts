@@ -7,12 +7,16 @@
 // writes on from the next number, so a retried sync replaces its own parts instead of adding
 // duplicates. The per-stream manifest (see manifest.ts) is what readers trust.
 //
+// Scale-out: a partition of a sync (WriteContext.partition) names its parts `{sync_id}-p{n}-{part}`
+// and never touches the manifest, which other partitions' writes would race on;
+// `publishFileStreams` lists every partition's parts in it once all are written.
+//
 // Parquet takes PostgreSQL's binary COPY tuples in bulk (RECORD_CHUNK, `postgres_copy_binary`): the
 // loop offers that format for every stream it writes as Parquet, and the writer decodes the tuples
 // straight into its column buffers. A chunk counts as its rows everywhere a RECORD counts as one.
 import type { ConfiguredAirbyteCatalog, ConfiguredAirbyteStream, JsonObject, RecordChunkMessage, StateMessage, StreamDescriptor } from '@tributary/protocol';
 import { streamKey } from '@tributary/protocol';
-import type { DestinationCommit, MessageBatch, WriteContext } from '../connector';
+import type { ConnectorLogger, DestinationCommit, MessageBatch, PublishContext, WriteContext } from '../connector';
 import { SystemError } from '../errors';
 import { binaryChunkRecords } from '../postgres/binary-copy';
 import { untilAborted } from './abortable.iterable';
@@ -62,9 +66,10 @@ export async function* writeFileStreams({ store, catalog, input, context, option
   const extension = fileExtension(options);
   const outputs = new Map<string, StreamOutput>();
   const toRow = rowBuilder(context.syncId);
+  const pathSyncId = partsSyncId(context.syncId, context.partition?.index);
 
   const pathOf = (output: StreamOutput, part: number) =>
-    options.pathTemplate.render({ stream: output.descriptor, syncId: context.syncId, startedAt: output.startedAt, part, extension, format: options.format });
+    options.pathTemplate.render({ stream: output.descriptor, syncId: pathSyncId, startedAt: output.startedAt, part, extension, format: options.format });
 
   const openPart = async (output: StreamOutput): Promise<RecordFileWriter> => {
     const path = pathOf(output, output.files.length);
@@ -97,7 +102,7 @@ export async function* writeFileStreams({ store, catalog, input, context, option
     const position: FilesPosition = { streams: {} };
     const stats: DestinationCommit['stats'] = {};
     for (const output of outputs.values()) {
-      if (!output.overwrite && output.filesSinceCommit.length > 0) {
+      if (!output.overwrite && !context.partition && output.filesSinceCommit.length > 0) {
         output.manifest.files.push(...output.filesSinceCommit);
         await writeManifest(store, output.manifestPath, output.manifest);
       }
@@ -154,7 +159,7 @@ export async function* writeFileStreams({ store, catalog, input, context, option
     }
     context.signal.throwIfAborted();
     const last = await commit();
-    for (const output of outputs.values()) await finishStream(store, output, context);
+    if (!context.partition) for (const output of outputs.values()) await finishStream(store, output, context);
     yield last;
   } finally {
     for (const output of outputs.values()) {
@@ -165,7 +170,11 @@ export async function* writeFileStreams({ store, catalog, input, context, option
   }
 }
 
-/** Reads the manifest, finishes an interrupted flip, removes parts this sync must rewrite. */
+/**
+ * Reads the manifest, finishes an interrupted flip, removes parts this sync must rewrite. A
+ * partition leaves the manifest alone (publishFileStreams lists its parts) and removes only its
+ * own stale parts.
+ */
 async function startStream(
   store: ObjectStore,
   configured: ConfiguredAirbyteStream,
@@ -174,10 +183,15 @@ async function startStream(
   resume: FilesPosition | undefined,
   extension: string,
 ): Promise<StreamOutput> {
-  const { name, namespace } = configured.stream;
-  const descriptor: StreamDescriptor = namespace ? { name, namespace } : { name };
+  const descriptor = descriptorOf(configured);
   const key = streamKey(descriptor);
   const manifestPath = options.pathTemplate.manifestPath(descriptor);
+  const partition = context.partition;
+  if (partition) {
+    const output = streamOutput(configured, descriptor, options, manifestPath, emptyManifest(descriptor, options.format), new Date(partition.startedAt), resume?.streams[key]);
+    await removeStaleParts(store, output, options, partsSyncId(context.syncId, partition.index), extension);
+    return output;
+  }
   const manifest = (await readManifest(store, manifestPath)) ?? emptyManifest(descriptor, options.format);
   if (manifest.obsolete.length > 0) {
     await store.remove(manifest.obsolete);
@@ -185,39 +199,64 @@ async function startStream(
   }
   const committed = resume?.streams[key];
   const startedAt = new Date(committed?.started_at ?? manifest.pending[context.syncId]?.started_at ?? Date.now());
-  const files = committed ? [...committed.files] : [];
-  const overwrite = configured.destination_sync_mode === 'overwrite';
-  const output: StreamOutput = {
+  const output = streamOutput(configured, descriptor, options, manifestPath, manifest, startedAt, committed);
+  await removeStaleParts(store, output, options, context.syncId, extension);
+
+  manifest.pending[context.syncId] = { started_at: startedAt.toISOString(), mode: configured.destination_sync_mode, path_template: options.pathTemplate.source };
+  if (!output.overwrite) manifest.files = [...manifest.files.filter((file) => file.sync_id !== context.syncId), ...output.files];
+  manifest.format = options.format;
+  await writeManifest(store, manifestPath, manifest);
+  return output;
+}
+
+function descriptorOf(configured: ConfiguredAirbyteStream): StreamDescriptor {
+  const { name, namespace } = configured.stream;
+  return namespace ? { name, namespace } : { name };
+}
+
+function streamOutput(
+  configured: ConfiguredAirbyteStream,
+  descriptor: StreamDescriptor,
+  options: FileOutputOptions,
+  manifestPath: string,
+  manifest: Manifest,
+  startedAt: Date,
+  committed: FilesStreamPosition | undefined,
+): StreamOutput {
+  return {
     descriptor,
-    key,
-    overwrite,
+    key: streamKey(descriptor),
+    overwrite: configured.destination_sync_mode === 'overwrite',
     columns: columnsOf(configured.stream.json_schema ?? {}),
     manifestPath,
     manifest,
     startedAt,
-    files,
+    files: committed ? [...committed.files] : [],
     filesSinceCommit: [],
     recordsSinceCommit: 0,
     bytesSinceCommit: 0,
     rowSizeHint: options.format === 'parquet' ? { bytesPerRow: 0 } : undefined,
   };
+}
 
-  // Parts an earlier attempt wrote after the committed ones are rewritten from their number on:
-  // find them (they are numbered without gaps) and remove them, the newest first.
-  const render = (part: number) => options.pathTemplate.render({ stream: descriptor, syncId: context.syncId, startedAt, part, extension, format: options.format });
+/**
+ * Parts an earlier attempt wrote after the committed ones are rewritten from their number on:
+ * find them (they are numbered without gaps) and remove them, the newest first.
+ */
+async function removeStaleParts(store: ObjectStore, output: StreamOutput, options: FileOutputOptions, syncId: string, extension: string): Promise<void> {
+  const render = (part: number) => options.pathTemplate.render({ stream: output.descriptor, syncId, startedAt: output.startedAt, part, extension, format: options.format });
   const stale: string[] = [];
-  for (let part = files.length; ; part++) {
+  for (let part = output.files.length; ; part++) {
     const path = render(part);
     stale.push(path); // the first missing one may still have a temporary file
     if (!(await store.exists(path))) break;
   }
   await store.remove(stale.reverse());
+}
 
-  manifest.pending[context.syncId] = { started_at: startedAt.toISOString(), mode: configured.destination_sync_mode, path_template: options.pathTemplate.source };
-  if (!overwrite) manifest.files = [...manifest.files.filter((file) => file.sync_id !== context.syncId), ...files];
-  manifest.format = options.format;
-  await writeManifest(store, manifestPath, manifest);
-  return output;
+/** What `{sync_id}` renders as in part names: a partition's parts carry its number too. */
+function partsSyncId(syncId: string, partition: number | undefined): string {
+  return partition ? `${syncId}-p${partition}` : syncId;
 }
 
 /** Once every row is durable: overwrite flips the manifest to this sync's files, then deletes the old ones. */
@@ -228,16 +267,57 @@ async function finishStream(store: ObjectStore, output: StreamOutput, context: W
     await writeManifest(store, output.manifestPath, manifest);
     return;
   }
-  const kept = new Set(output.files.map((file) => file.path));
-  manifest.obsolete = manifest.files.map((file) => file.path).filter((path) => !kept.has(path));
-  manifest.files = output.files;
+  await flipGeneration(store, output.manifestPath, manifest, output.files, output.key, context.logger);
+}
+
+/** Overwrite: the manifest lists `files` as the new generation, then the previous generation's files are removed. */
+async function flipGeneration(store: ObjectStore, manifestPath: string, manifest: Manifest, files: ManifestFile[], key: string, logger: ConnectorLogger): Promise<void> {
+  const kept = new Set(files.map((file) => file.path));
+  manifest.obsolete = [...new Set([...manifest.obsolete, ...manifest.files.map((file) => file.path)])].filter((path) => !kept.has(path));
+  manifest.files = files;
   manifest.generation++;
-  await writeManifest(store, output.manifestPath, manifest);
+  await writeManifest(store, manifestPath, manifest);
   if (manifest.obsolete.length === 0) return;
   await store.remove(manifest.obsolete);
-  context.logger.info('removed the files of the previous generation (overwrite)', { stream: output.key, files: manifest.obsolete.length });
+  logger.info('removed the files of the previous generation (overwrite)', { stream: key, files: manifest.obsolete.length });
   manifest.obsolete = [];
-  await writeManifest(store, output.manifestPath, manifest);
+  await writeManifest(store, manifestPath, manifest);
+}
+
+export interface PublishFileStreamsInput {
+  store: ObjectStore;
+  catalog: ConfiguredAirbyteCatalog;
+  context: PublishContext;
+  options: FileOutputOptions;
+}
+
+/**
+ * Scale-out: lists every partition's parts in each stream's manifest, in partition order, as one
+ * write's end would: appended, or (overwrite) as the new generation, the old one then removed. Run
+ * again after it succeeded, it finds the parts listed already and changes nothing.
+ */
+export async function publishFileStreams({ store, catalog, context, options }: PublishFileStreamsInput): Promise<void> {
+  const partitions = [...context.partitions].sort((a, b) => a.index - b.index).map((p) => ({ index: p.index, position: p.position ? parseFilesPosition(p.position) : undefined }));
+  for (const configured of catalog.streams) {
+    context.signal.throwIfAborted();
+    const descriptor = descriptorOf(configured);
+    const key = streamKey(descriptor);
+    const manifestPath = options.pathTemplate.manifestPath(descriptor);
+    const manifest = (await readManifest(store, manifestPath)) ?? emptyManifest(descriptor, options.format);
+    manifest.format = options.format;
+    const files = partitions.flatMap((p) => p.position?.streams[key]?.files ?? []);
+    const listed = new Set(manifest.files.map((file) => file.path));
+    if (configured.destination_sync_mode === 'overwrite') {
+      const published = manifest.files.length === files.length && files.every((file) => listed.has(file.path));
+      if (!published || manifest.obsolete.length > 0) await flipGeneration(store, manifestPath, manifest, published ? manifest.files : files, key, context.logger);
+    } else {
+      const added = files.filter((file) => !listed.has(file.path));
+      if (added.length === 0) continue;
+      manifest.files.push(...added);
+      await writeManifest(store, manifestPath, manifest);
+    }
+    context.logger.info(`published ${files.length} files of ${partitions.length} partitions`, { stream: key });
+  }
 }
 
 /** A chunk for a writer that takes records only: its rows one by one, as RECORDs would come. */

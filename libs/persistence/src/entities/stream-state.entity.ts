@@ -16,5 +16,7 @@ export class StreamStateEntity {
   @Column('text', { name: 'stream_namespace', default: '' }) streamNamespace!: string;
   @Column('text', { name: 'stream_name' }) streamName!: string;
   @Column('jsonb') state!: StateMessage;
+  /** 0: the stream's state; n > 0: the progress of partition n of the job, which only that partition resumes from. */
+  @Column('int', { default: 0 }) unit!: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }

@@ -36,6 +36,8 @@ export interface CheckpointCommit {
   attemptId: string;
   attemptNumber: number;
   sequence: number;
+  /** 0 (the default): the streams read whole; n > 0: partition n of a scaled-out sync. */
+  unit?: number;
   states: StateMessage[];
   position?: JsonObject;
   /** Records and bytes made durable since the previous commit, per stream. */
@@ -126,6 +128,11 @@ export class JobRepository {
     await this.dataSource.query(`UPDATE jobs SET records_emitted = $2 WHERE id = $1 AND status = 'running'`, [jobId, recordsEmitted]);
   }
 
+  /** Live progress of one of a job's partitions, which run at once: records emitted since its last report. */
+  async addProgress(jobId: string, recordsEmitted: number): Promise<void> {
+    await this.dataSource.query(`UPDATE jobs SET records_emitted = records_emitted + $2 WHERE id = $1 AND status = 'running'`, [jobId, recordsEmitted]);
+  }
+
   /** How many of the connection's most recent finished jobs failed in a row. */
   async consecutiveFailures(connectionId: string): Promise<number> {
     const [row] = (await this.dataSource.query(
@@ -211,14 +218,14 @@ export class JobRepository {
       for (const state of commit.states) {
         const descriptor = state.state.stream?.stream_descriptor;
         await manager.query(
-          `INSERT INTO stream_states (connection_id, job_id, attempt_number, stream_namespace, stream_name, state) VALUES ($1, $2, $3, $4, $5, $6)`,
-          [commit.connectionId, commit.jobId, commit.attemptNumber, descriptor?.namespace ?? '', descriptor?.name ?? GLOBAL_STATE_STREAM, JSON.stringify(state)],
+          `INSERT INTO stream_states (connection_id, job_id, attempt_number, stream_namespace, stream_name, state, unit) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          [commit.connectionId, commit.jobId, commit.attemptNumber, descriptor?.namespace ?? '', descriptor?.name ?? GLOBAL_STATE_STREAM, JSON.stringify(state), commit.unit ?? 0],
         );
       }
       await manager.query(
-        `INSERT INTO sync_checkpoints (job_id, sequence, destination_position) VALUES ($1, $2, $3)
-         ON CONFLICT (job_id) DO UPDATE SET sequence = EXCLUDED.sequence, destination_position = EXCLUDED.destination_position, updated_at = now()`,
-        [commit.jobId, commit.sequence, commit.position ? JSON.stringify(commit.position) : null],
+        `INSERT INTO sync_checkpoints (job_id, unit, sequence, destination_position) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (job_id, unit) DO UPDATE SET sequence = EXCLUDED.sequence, destination_position = EXCLUDED.destination_position, updated_at = now()`,
+        [commit.jobId, commit.unit ?? 0, commit.sequence, commit.position ? JSON.stringify(commit.position) : null],
       );
       await this.addStats(manager, commit);
       if (commit.replayed) {
@@ -296,19 +303,48 @@ export class JobRepository {
     }
   }
 
-  /** The checkpoint a resumed attempt of this job continues from, or null when nothing was committed. */
-  async resumePoint(jobId: string): Promise<ResumePoint | null> {
-    const checkpoint = await this.dataSource.getRepository(SyncCheckpointEntity).findOne({ where: { jobId } });
+  /** The checkpoint a resumed attempt of this job (or of one of its partitions) continues from, or null when nothing was committed. */
+  async resumePoint(jobId: string, unit = 0): Promise<ResumePoint | null> {
+    const checkpoint = await this.dataSource.getRepository(SyncCheckpointEntity).findOne({ where: { jobId, unit } });
     return checkpoint ? { sequence: checkpoint.sequence, position: checkpoint.destinationPosition } : null;
   }
 
-  /** The current (newest committed) state of every stream of a connection, with the job that wrote it. */
-  async currentStates(connectionId: string): Promise<{ jobId: string; state: StateMessage }[]> {
-    const rows: { job_id: string; state: StateMessage }[] = await this.dataSource.query(
-      `SELECT DISTINCT ON (stream_namespace, stream_name) job_id, state FROM stream_states WHERE connection_id = $1 ORDER BY stream_namespace, stream_name, id DESC`,
-      [connectionId],
-    );
+  /** The last committed checkpoint of each partition of a scaled-out job, by unit. */
+  async partitionCheckpoints(jobId: string): Promise<Map<number, ResumePoint>> {
+    const rows = await this.dataSource.getRepository(SyncCheckpointEntity).find({ where: { jobId } });
+    return new Map(rows.filter((r) => r.unit > 0).map((r) => [r.unit, { sequence: r.sequence, position: r.destinationPosition }]));
+  }
+
+  /**
+   * The current (newest committed) state of every stream of a connection, with the job that wrote
+   * it; or, given a job and unit n > 0, the newest state of that partition of the job.
+   */
+  async currentStates(connectionId: string, partition?: { jobId: string; unit: number }): Promise<{ jobId: string; state: StateMessage }[]> {
+    const rows: { job_id: string; state: StateMessage }[] = partition
+      ? await this.dataSource.query(
+          `SELECT DISTINCT ON (stream_namespace, stream_name) job_id, state FROM stream_states WHERE connection_id = $1 AND job_id = $2 AND unit = $3 ORDER BY stream_namespace, stream_name, id DESC`,
+          [connectionId, partition.jobId, partition.unit],
+        )
+      : await this.dataSource.query(
+          `SELECT DISTINCT ON (stream_namespace, stream_name) job_id, state FROM stream_states WHERE connection_id = $1 AND unit = 0 ORDER BY stream_namespace, stream_name, id DESC`,
+          [connectionId],
+        );
     return rows.map((r) => ({ jobId: r.job_id, state: r.state }));
+  }
+
+  /** Stores a scaled-out sync's plan, unless the job has one already; returns the job's plan. */
+  async savePlan<T extends object>(jobId: string, plan: T): Promise<T> {
+    await this.dataSource.query(`INSERT INTO sync_plans (job_id, plan) VALUES ($1, $2) ON CONFLICT (job_id) DO NOTHING`, [jobId, JSON.stringify(plan)]);
+    return (await this.plan<T>(jobId))!;
+  }
+
+  async updatePlan<T extends object>(jobId: string, plan: T): Promise<void> {
+    await this.dataSource.query(`UPDATE sync_plans SET plan = $2, updated_at = now() WHERE job_id = $1`, [jobId, JSON.stringify(plan)]);
+  }
+
+  async plan<T extends object>(jobId: string): Promise<T | undefined> {
+    const [row] = (await this.dataSource.query(`SELECT plan FROM sync_plans WHERE job_id = $1`, [jobId])) as { plan: T }[];
+    return row?.plan;
   }
 
   attempts(jobId: string): Promise<AttemptEntity[]> {
