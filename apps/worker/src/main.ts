@@ -9,7 +9,7 @@ import { createDataSource, JobRepository, resolveSecretCipher, SchemaDriftReposi
 import { ActorLoader } from './actor-loader';
 import { createConnectorActivities } from './activities/connector.activities';
 import { createDeclarativeActivities } from './activities/declarative.activities';
-import { WORKFLOWS_PATH } from '@tributary/workflows';
+import { partitionTaskQueue, WORKFLOWS_PATH } from '@tributary/workflows';
 import { createSyncActivities, type SyncActivityDependencies } from './activities/sync.activities';
 import { createPartitionedSyncActivities } from './activities/partitioned-sync.activities';
 import { createWebhookActivities } from './activities/webhook.activities';
@@ -42,6 +42,7 @@ async function main(): Promise<void> {
   const jobs = new JobRepository(dataSource);
 
   const syncDependencies: SyncActivityDependencies = { dataSource, jobs, drift: new SchemaDriftRepository(dataSource), actors, registry, logger, cipher, autoPauseAfterFailures: config.autoPauseAfterFailures };
+  const { planPartitions, replicatePartition, publishPartitions } = createPartitionedSyncActivities(syncDependencies);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const worker = await Worker.create({
     connection,
@@ -53,7 +54,8 @@ async function main(): Promise<void> {
       : { workflowsPath: WORKFLOWS_PATH }),
     activities: {
       ...createSyncActivities(syncDependencies),
-      ...createPartitionedSyncActivities(syncDependencies),
+      planPartitions,
+      publishPartitions,
       ...createConnectorActivities({ dataSource, actors, logger }),
       ...createWebhookActivities({ dataSource, cipher, logger }),
       ...createDeclarativeActivities({ dataSource, cipher, logger }),
@@ -69,13 +71,29 @@ async function main(): Promise<void> {
     maxCachedWorkflows: config.maxCachedWorkflows,
     shutdownGraceTime: '10 seconds',
   });
+  // Partitions of scaled-out syncs come from a task queue of their own, so that this bound (each
+  // is a data path like a sync) is the worker's own; 0 leaves partitions to other workers.
+  const partitionWorker =
+    config.maxConcurrentPartitions > 0
+      ? await Worker.create({
+          connection,
+          namespace: config.temporalNamespace,
+          taskQueue: partitionTaskQueue(config.taskQueue),
+          activities: { replicatePartition },
+          maxConcurrentActivityTaskExecutions: config.maxConcurrentPartitions,
+          shutdownGraceTime: '10 seconds',
+        })
+      : undefined;
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info(`received ${signal}: finishing running tasks, then stopping`);
-    worker.shutdown();
+    for (const w of [worker, partitionWorker]) {
+      // A worker that has stopped already (its run failed) has nothing to shut down.
+      if (w && w.getState() === 'RUNNING') w.shutdown();
+    }
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
@@ -83,12 +101,21 @@ async function main(): Promise<void> {
   logger.info('worker ready', {
     taskQueue: config.taskQueue,
     namespace: config.temporalNamespace,
+    partitionSlots: config.maxConcurrentPartitions,
     connectors: registry.list().map((c) => c.manifest.id),
     // Whether the worker got its memory flags (docs/worker-memory.md): V8's limit without them is several GB.
     heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),
   });
   try {
-    await worker.run();
+    const runs = [worker.run(), ...(partitionWorker ? [partitionWorker.run()] : [])];
+    try {
+      await Promise.all(runs);
+    } catch (error) {
+      // One of the two failed: the other stops too, and the process reports the failure.
+      stop('a failure');
+      await Promise.allSettled(runs);
+      throw error;
+    }
   } finally {
     await connection.close();
     await dataSource.destroy();

@@ -16,6 +16,11 @@ export interface WorkerConfig {
   /** Syncs (replicate activities) run at once; the worker's memory grows with it. */
   maxConcurrentSyncs: number;
   /**
+   * Partitions of scaled-out syncs (replicatePartition activities, polled from their own task
+   * queue) run at once; each is a data path like a sync, so memory grows with it too.
+   */
+  maxConcurrentPartitions: number;
+  /**
    * Workflow executions Temporal keeps in memory between their tasks (`maxCachedWorkflows`). Its
    * default is derived from the V8 heap limit (about 2,300 for a 4 GB heap); ours are short
    * histories (< 30 events), so an evicted one replays in milliseconds.
@@ -26,6 +31,7 @@ export interface WorkerConfig {
 
 export const DEFAULT_MAX_CONCURRENT_SYNCS = 4;
 export const DEFAULT_MAX_CACHED_WORKFLOWS = 100;
+export const DEFAULT_MAX_CONCURRENT_PARTITIONS = 1;
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
   const problems: string[] = [];
@@ -53,6 +59,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): WorkerConfig {
     plugins: (env.TRIBUTARY_PLUGINS ?? '').split(',').map((p) => p.trim()).filter(Boolean),
     logLevel: JsonLogger.parseLevel(env.LOG_LEVEL),
     maxConcurrentSyncs: wholeNumber('TRIBUTARY_WORKER_MAX_CONCURRENT_SYNCS', DEFAULT_MAX_CONCURRENT_SYNCS, 1, 'a positive integer'),
+    maxConcurrentPartitions: wholeNumber('TRIBUTARY_WORKER_MAX_CONCURRENT_PARTITIONS', DEFAULT_MAX_CONCURRENT_PARTITIONS, 0, 'a whole number (0 takes no partitions)'),
     maxCachedWorkflows: wholeNumber('TRIBUTARY_WORKER_MAX_CACHED_WORKFLOWS', DEFAULT_MAX_CACHED_WORKFLOWS, 0, 'a whole number (0 caches none)'),
     autoPauseAfterFailures: wholeNumber('TRIBUTARY_AUTO_PAUSE_AFTER_FAILURES', 5, 0, 'a whole number (0 never pauses)'),
   };

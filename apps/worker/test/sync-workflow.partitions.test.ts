@@ -9,7 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { testTemporalAddress } from '../../../tools/testing';
-import { CONFIG_ERROR_TYPE, PARTITIONS_PLANNED_SIGNAL, SYNC_WORKFLOW_TYPE, WORKFLOWS_PATH, type JobOutcome, type SyncWorkflowInput } from '@tributary/workflows';
+import { CONFIG_ERROR_TYPE, PARTITIONS_PLANNED_SIGNAL, partitionTaskQueue, SYNC_WORKFLOW_TYPE, WORKFLOWS_PATH, type JobOutcome, type SyncWorkflowInput } from '@tributary/workflows';
 
 /** Resolves once the activity is cancelled, heartbeating meanwhile (a cancel reaches an activity through its heartbeats). */
 function untilCancelled(): Promise<void> {
@@ -63,21 +63,6 @@ describe('syncConnectionWorkflow in partitions', () => {
           holderReleased();
           return { units };
         },
-        async replicatePartition({ unit }: { unit: number }) {
-          calls.push(`unit ${unit} started`);
-          if (unit === failUnit) {
-            // Fails once every other unit is running, so that stopping them is what the test sees.
-            await new Promise((resolve) => setTimeout(resolve, 500));
-            throw ApplicationFailure.create({ message: `unit ${unit}: table gone`, type: CONFIG_ERROR_TYPE, nonRetryable: true });
-          }
-          if (failUnit !== undefined) {
-            await untilCancelled();
-            calls.push(`unit ${unit} cancelled`);
-            throw Context.current().cancellationSignal.reason;
-          }
-          calls.push(`unit ${unit} done`);
-          return { recordsCommitted: 10, bytesCommitted: 100 };
-        },
         async publishPartitions() {
           calls.push('publish');
           return { recordsCommitted: 10 * units.length, bytesCommitted: 100 * units.length };
@@ -93,8 +78,30 @@ describe('syncConnectionWorkflow in partitions', () => {
         },
       },
     });
+    // Partitions come from a task queue of their own (the worker's partition slots).
+    const partitionWorker = await Worker.create({
+      connection: nativeConnection,
+      taskQueue: partitionTaskQueue(taskQueue),
+      activities: {
+        async replicatePartition({ unit }: { unit: number }) {
+          calls.push(`unit ${unit} started`);
+          if (unit === failUnit) {
+            // Fails once every other unit is running, so that stopping them is what the test sees.
+            await new Promise((resolve) => setTimeout(resolve, 500));
+            throw ApplicationFailure.create({ message: `unit ${unit}: table gone`, type: CONFIG_ERROR_TYPE, nonRetryable: true });
+          }
+          if (failUnit !== undefined) {
+            await untilCancelled();
+            calls.push(`unit ${unit} cancelled`);
+            throw Context.current().cancellationSignal.reason;
+          }
+          calls.push(`unit ${unit} done`);
+          return { recordsCommitted: 10, bytesCommitted: 100 };
+        },
+      },
+    });
     const input: SyncWorkflowInput = { jobId: 'job-1', connectionId: 'connection-1', heartbeatTimeoutSeconds: 30, maxAttempts: 3 };
-    const result = await worker.runUntil(async () => {
+    const result = await worker.runUntil(() => partitionWorker.runUntil(async () => {
       const handle = await client.workflow.start(SYNC_WORKFLOW_TYPE, { taskQueue, workflowId: `sync-${randomUUID()}`, args: [input] });
       const settled = await handle.result().then(
         (value) => ({ value }),
@@ -103,7 +110,7 @@ describe('syncConnectionWorkflow in partitions', () => {
       const history = await handle.fetchHistory();
       if (units.length) await released;
       return { settled, history };
-    });
+    }));
     return { calls, outcomes, ...result };
   }
 
@@ -116,8 +123,10 @@ describe('syncConnectionWorkflow in partitions', () => {
     expect(calls.filter((c) => c.endsWith('done')).every((c) => calls.indexOf(c) < publishAt)).toBe(true);
     expect(calls).not.toContain('replicate');
     expect(calls).toContain('holder released');
-    const scheduled = history.events!.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType!.name] : []));
-    expect(scheduled.filter((name) => name === 'replicatePartition')).toHaveLength(4);
+    const scheduled = history.events!.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes] : []));
+    const partitions = scheduled.filter((a) => a.activityType!.name === 'replicatePartition');
+    expect(partitions).toHaveLength(4);
+    expect(new Set(partitions.map((a) => a.taskQueue!.name))).toEqual(new Set([expect.stringMatching(/^partitions-.*-partitions$/)]));
   }, 120_000);
 
   it('stops the other units when one fails for good, and fails the job without publishing', async () => {

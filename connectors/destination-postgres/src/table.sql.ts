@@ -158,7 +158,10 @@ export const FIND_STAGES_SQL = `SELECT c.relname AS name FROM pg_class c JOIN pg
   WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND c.relname LIKE '\\_tributary\\_tmp\\_%'
     AND (obj_description(c.oid, 'pg_class') = $2 OR c.relname = ANY($3::text[]))`;
 
-/** Bookkeeping rows of the syncs that wrote a cleared table, or that published it. $1 sync ids, $2 `[{schema, table}]`. */
+/**
+ * Bookkeeping rows of the syncs that wrote a cleared table (their partitions' rows, `<sync id>#<n>`,
+ * too), or that published it. $1 sync ids, $2 `[{schema, table}]`.
+ */
 export function deleteCheckpointsSql(schema: string): string {
-  return `DELETE FROM ${qualifiedName(schema, CHECKPOINTS_TABLE)} WHERE sync_id = ANY($1::text[]) OR published @> $2::jsonb`;
+  return `DELETE FROM ${qualifiedName(schema, CHECKPOINTS_TABLE)} WHERE split_part(sync_id, '#', 1) = ANY($1::text[]) OR published @> $2::jsonb`;
 }

@@ -182,6 +182,9 @@ describe('PostgreSQL destination', () => {
       // Each partition's rows carry the sync id and its own checkpoint range.
       const ranges = await sql.query("SELECT _tributary_checkpoint >> 32 AS partition, count(*)::int AS n FROM raw.part_append WHERE _tributary_sync_id = 'sync-pa' GROUP BY 1 ORDER BY 1");
       expect(ranges.rows).toEqual([{ partition: '1', n: 300 }, { partition: '2', n: 300 }]);
+      // Clearing the stream also drops the partitions' bookkeeping rows.
+      await new PostgresDestination().clear(config, catalog.streams, { logger, signal: new AbortController().signal });
+      expect((await sql.query("SELECT count(*)::int AS n FROM raw._tributary_checkpoints WHERE sync_id LIKE 'sync-pa%'")).rows[0].n).toBe(0);
     });
   });
 
