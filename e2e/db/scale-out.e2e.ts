@@ -1,5 +1,5 @@
 // Scale-out through the whole platform: a large table's partitions run as activities of their own,
-// taken by two worker processes (each may run two at a time, so neither can take them all), into
+// taken by two worker processes (each runs two partitions at a time, so neither takes all four), into
 // PostgreSQL and into Parquet files. The result is exact whichever worker wrote what; a worker
 // SIGKILLed in the middle costs only its partitions' uncommitted tails, which another worker resumes.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -33,8 +33,8 @@ describe('scale-out: partitions as activities across workers', () => {
       ANALYZE;
     `);
     outDir = mkdtempSync(join(tmpdir(), 'tributary-scale-out-'));
-    // Two activities at a time per worker: the planner's holder and the partitions need both workers.
-    stack = await startStack({ workers: 2, env: { TRIBUTARY_SYNC_HEARTBEAT_TIMEOUT_SECONDS: '4' }, workerEnv: { TRIBUTARY_WORKER_MAX_CONCURRENT_SYNCS: '1' } });
+    // Two partitions at a time per worker (the default, stated): four partitions need both workers.
+    stack = await startStack({ workers: 2, env: { TRIBUTARY_SYNC_HEARTBEAT_TIMEOUT_SECONDS: '4' }, workerEnv: { TRIBUTARY_WORKER_MAX_CONCURRENT_PARTITIONS: '2' } });
   });
 
   afterAll(async () => {
@@ -147,7 +147,7 @@ describe('scale-out: partitions as activities across workers', () => {
     if (!victim) throw new Error(`no worker was found in the middle of a partition\n${stack.output().slice(-4000)}`);
     victim.kill('SIGKILL');
     await victim.exited;
-    await stack.startWorker({ TRIBUTARY_WORKER_MAX_CONCURRENT_SYNCS: '1' });
+    await stack.startWorker({ TRIBUTARY_WORKER_MAX_CONCURRENT_PARTITIONS: '2' });
     const job = await waitForJob(stack, jobId, (j) => TERMINAL.includes(j.status), 180_000);
     expect({ status: job.status, failure: job.failure }).toEqual({ status: 'succeeded', failure: null });
     const { rows } = await destination.query('SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM killed.events');

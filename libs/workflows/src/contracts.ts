@@ -10,6 +10,14 @@ export const CHECK_WORKFLOW_TYPE = 'checkConnectorWorkflow';
 export const DISCOVER_WORKFLOW_TYPE = 'discoverSourceWorkflow';
 export const EXECUTABLE_SPEC_WORKFLOW_TYPE = 'executableSpecWorkflow';
 
+/**
+ * Where a sync's partitions (replicatePartition) are scheduled: a task queue of their own beside
+ * the sync queue, so each worker bounds how many partitions it takes at once separately from syncs.
+ */
+export function partitionTaskQueue(taskQueue: string): string {
+  return `${taskQueue}-partitions`;
+}
+
 /** One workflow id per connection: Temporal itself refuses a second concurrent sync of it. */
 export function syncWorkflowId(connectionId: string): string {
   return `sync-connection-${connectionId}`;

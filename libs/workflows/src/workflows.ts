@@ -25,6 +25,7 @@ import {
   type ExecutableSpecInput,
   type JobOutcome,
   PARTITIONS_PLANNED_SIGNAL,
+  partitionTaskQueue,
   type PartitionedSyncActivities,
   type PartitionsPlanned,
   type ReplicationResult,
@@ -51,8 +52,9 @@ const connectorCalls = proxyActivities<ConnectorActivities>({
 export const partitionsPlannedSignal = defineSignal<[PartitionsPlanned]>(PARTITIONS_PLANNED_SIGNAL);
 
 /** The data-moving activities: long, heartbeating, retried from their last checkpoint. */
-function replicationActivities(input: SyncWorkflowInput, cancellationType: 'WAIT_CANCELLATION_COMPLETED' | 'TRY_CANCEL') {
+function replicationActivities(input: SyncWorkflowInput, cancellationType: 'WAIT_CANCELLATION_COMPLETED' | 'TRY_CANCEL', taskQueue?: string) {
   return proxyActivities<Pick<SyncActivities, 'replicate'> & PartitionedSyncActivities>({
+    ...(taskQueue ? { taskQueue } : {}),
     startToCloseTimeout: '7 days',
     heartbeatTimeout: `${input.heartbeatTimeoutSeconds} seconds`,
     cancellationType,
@@ -68,11 +70,13 @@ function replicationActivities(input: SyncWorkflowInput, cancellationType: 'WAIT
 
 /**
  * Replicates the job: whole, in one `replicate` activity; or, when the planner splits it, one
- * `replicatePartition` activity per unit, all at once (any worker takes them), then
- * `publishPartitions`. The planner keeps the partitions' snapshot open until they are done.
+ * `replicatePartition` activity per unit, all scheduled at once on the partition task queue (any
+ * worker takes them, as many at a time as it allows), then `publishPartitions`. The planner
+ * keeps the partitions' snapshot open until they are done.
  */
 async function replicateJob(jobId: string, input: SyncWorkflowInput): Promise<ReplicationResult> {
   const calls = replicationActivities(input, 'WAIT_CANCELLATION_COMPLETED');
+  const partitionCalls = replicationActivities(input, 'WAIT_CANCELLATION_COMPLETED', partitionTaskQueue(workflowInfo().taskQueue));
   // The holder is only told to stop: its worker may be gone, and nothing waits on its release.
   const holderCalls = replicationActivities(input, 'TRY_CANCEL');
   let planned: PartitionsPlanned | undefined;
@@ -95,7 +99,7 @@ async function replicateJob(jobId: string, input: SyncWorkflowInput): Promise<Re
   if (planned.units.length === 0) return calls.replicate({ jobId, connectionId: input.connectionId });
   try {
     const partitions = new CancellationScope();
-    const runs = planned.units.map((unit) => partitions.run(() => calls.replicatePartition({ jobId, connectionId: input.connectionId, unit })));
+    const runs = planned.units.map((unit) => partitions.run(() => partitionCalls.replicatePartition({ jobId, connectionId: input.connectionId, unit })));
     try {
       await Promise.all(runs);
     } catch (error) {

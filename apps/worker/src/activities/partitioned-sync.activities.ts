@@ -51,8 +51,24 @@ export function createPartitionedSyncActivities(deps: SyncActivityDependencies):
 
   const unitsOf = (plan: SyncPlan): PartitionsPlanned => ({ units: plan.units.flatMap((unit, index) => ('streams' in unit && unit.streams.length === 0 ? [] : [index])) });
 
-  async function planPartitions({ jobId, connectionId, workflowId }: { jobId: string; connectionId: string; workflowId: string }): Promise<PartitionsPlanned> {
+  async function planPartitions(input: { jobId: string; connectionId: string; workflowId: string }): Promise<PartitionsPlanned> {
     const context = Context.current();
+    const attemptNumber = context.info.attempt;
+    const sink = new JobLogSink(jobs, input.jobId, attemptNumber);
+    const log: RunLog = { logger: deps.logger.child({ jobId: input.jobId, attempt: attemptNumber }, { sinks: [sink.receive] }) };
+    try {
+      return await plan(input, context, log);
+    } catch (error) {
+      const failure = runFailure(error, context.cancellationSignal, log.logger);
+      if ('cancelled' in failure) throw failure.cancelled;
+      log.logger.error(`planning the partitions failed (${failure.failureType.replace('_', ' ')}): ${failure.message}`);
+      throw toApplicationFailure(failure.failureType, failure.message);
+    } finally {
+      await sink.flush();
+    }
+  }
+
+  async function plan({ jobId, connectionId, workflowId }: { jobId: string; connectionId: string; workflowId: string }, context: Context, log: RunLog): Promise<PartitionsPlanned> {
     const signalPlanned = (planned: PartitionsPlanned) => getClient().workflow.getHandle(workflowId).signal(PARTITIONS_PLANNED_SIGNAL, planned);
     const stored = await jobs.plan<SyncPlan>(jobId);
     if (stored) {
@@ -64,6 +80,7 @@ export function createPartitionedSyncActivities(deps: SyncActivityDependencies):
     if (job.type !== 'sync' && job.type !== 'refresh') return { units: [] };
     const source = await deps.actors.load('source', connection.sourceId);
     const destination = await deps.actors.load('destination', connection.destinationId);
+    log.logger = log.logger.child({}, { secrets: [...source.secrets, ...destination.secrets] });
     if (!source.connector.planPartitions || !destination.connector.publishPartitions || !destination.connector.writesPartitions?.(destination.config)) return { units: [] };
     const destinationModes = destination.manifest.spec.supported_destination_sync_modes ?? ['overwrite', 'append'];
     // A first look on the accepted catalog, without discovering: most syncs are not split.
@@ -74,14 +91,8 @@ export function createPartitionedSyncActivities(deps: SyncActivityDependencies):
     if (candidates.length === 0) return { units: [] };
 
     const attemptNumber = context.info.attempt;
-    const sink = new JobLogSink(jobs, jobId, attemptNumber);
-    const log: RunLog = { logger: deps.logger.child({ jobId, attempt: attemptNumber }, { sinks: [sink.receive] }) };
-    log.logger = log.logger.child({}, { secrets: [...source.secrets, ...destination.secrets] });
     const split = await source.connector.planPartitions(source.config, { streams: candidates }, { logger: log.logger, signal: context.cancellationSignal });
-    if (!split) {
-      await sink.flush();
-      return { units: [] };
-    }
+    if (!split) return { units: [] };
     try {
       const attempt = await jobs.startAttempt(jobId, attemptNumber);
       log.logger.info(`attempt ${attemptNumber} of ${job.type} job started`);
@@ -102,17 +113,15 @@ export function createPartitionedSyncActivities(deps: SyncActivityDependencies):
         // The schema changed under the plan: nothing left to split, so the sync runs whole.
         return { units: [] };
       }
-      const plan = await jobs.savePlan<SyncPlan>(jobId, { attemptId: attempt.id, attemptNumber, startedAt: new Date().toISOString(), ...prepared, units });
-      const planned = unitsOf(plan);
-      log.logger.info(`${[...partitioned].map((key) => `"${key}"`).join(', ')} split into ${plan.units.length - 1} partitions, replicated as activities any worker can take`, { units: planned.units.length });
-      await sink.flush();
+      const saved = await jobs.savePlan<SyncPlan>(jobId, { attemptId: attempt.id, attemptNumber, startedAt: new Date().toISOString(), ...prepared, units });
+      const planned = unitsOf(saved);
+      log.logger.info(`${[...partitioned].map((key) => `"${key}"`).join(', ')} split into ${saved.units.length - 1} partitions, replicated as activities any worker can take`, { units: planned.units.length });
       await signalPlanned(planned);
       // Hold the snapshot until the workflow says the partitions are done (it cancels this activity).
       await holdUntilCancelled(context);
       return planned;
     } finally {
       await split.release().catch((error: unknown) => log.logger.warn(`releasing the partitions' snapshot failed: ${String(error)}`));
-      await sink.flush();
     }
   }
 
