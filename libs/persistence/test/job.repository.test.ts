@@ -174,6 +174,37 @@ describe('JobRepository', () => {
       expect(await jobs.get(job.id)).toMatchObject({ recordsCommitted: 5, bytesCommitted: 500 });
     });
 
+    it("keeps each partition's checkpoints and states apart from the job's and from the stream's current state", async () => {
+      const connectionId = await newConnection();
+      const job = await jobs.create(connectionId, 'sync', null);
+      const attempt = await jobs.startAttempt(job.id, 1);
+      const base = { connectionId, jobId: job.id, attemptId: attempt.id, attemptNumber: 1 };
+      await jobs.commitCheckpoint({ ...base, sequence: 1, states: [streamState('users', 1, 'public')], position: { at: 'whole' }, stats: [{ stream: { name: 'users', namespace: 'public' }, records: 1, bytes: 10 }] });
+      for (const unit of [1, 2]) {
+        for (const sequence of [1, 2]) {
+          await jobs.commitCheckpoint({ ...base, unit, sequence, states: [streamState('events', unit * 100 + sequence, 'public')], position: { unit, sequence }, stats: [{ stream: { name: 'events', namespace: 'public' }, records: 5, bytes: 50 }] });
+        }
+      }
+      expect(await jobs.resumePoint(job.id)).toEqual({ sequence: 1, position: { at: 'whole' } });
+      expect(await jobs.resumePoint(job.id, 2)).toEqual({ sequence: 2, position: { unit: 2, sequence: 2 } });
+      expect([...(await jobs.partitionCheckpoints(job.id)).entries()]).toEqual([
+        [1, { sequence: 2, position: { unit: 1, sequence: 2 } }],
+        [2, { sequence: 2, position: { unit: 2, sequence: 2 } }],
+      ]);
+      // A partition's progress is its own; it is never the stream's state for the next sync.
+      expect(await jobs.currentStates(connectionId)).toEqual([{ jobId: job.id, state: streamState('users', 1, 'public') }]);
+      expect(await jobs.currentStates(connectionId, { jobId: job.id, unit: 1 })).toEqual([{ jobId: job.id, state: streamState('events', 102, 'public') }]);
+      // Counters add up over every unit.
+      expect(await jobs.get(job.id)).toMatchObject({ recordsCommitted: 21, bytesCommitted: 210 });
+    });
+
+    it('stores a plan once: a second save keeps the first', async () => {
+      const job = await jobs.create(await newConnection(), 'sync', null);
+      expect(await jobs.plan(job.id)).toBeUndefined();
+      expect(await jobs.savePlan(job.id, { units: [1, 2] })).toEqual({ units: [1, 2] });
+      expect(await jobs.savePlan(job.id, { units: [3] })).toEqual({ units: [1, 2] });
+    });
+
     it('has no resume point before the first commit, and a null position when the destination gave none', async () => {
       const connectionId = await newConnection();
       const job = await jobs.create(connectionId, 'sync', null);

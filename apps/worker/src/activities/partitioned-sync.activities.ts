@@ -12,8 +12,7 @@ import { configureCatalog, streamKey, type ConfiguredAirbyteCatalog, type JsonOb
 import { publishPartitions as publishPartitionsThroughEngine, runReplication } from '@tributary/sync-engine';
 import { PARTITIONS_PLANNED_SIGNAL, type PartitionedSyncActivities, type PartitionsPlanned, type ReplicationResult } from '@tributary/workflows';
 import { JobLogSink } from '../job-log-sink';
-import { toApplicationFailure } from './failure-mapping';
-import { checkpointCommitter, prepareCatalog, replicationEnds, type RunLog, runFailure, sourceConfigUpdater, sourceStates, startHeartbeat, streamMapping } from './sync-run';
+import { activityFailure, checkpointCommitter, prepareCatalog, replicationEnds, type RunLog, sourceConfigUpdater, sourceStates, startHeartbeat, streamMapping } from './sync-run';
 import type { SyncActivityDependencies } from './sync.activities';
 
 /** Unit 0: the streams read whole (possibly none); unit n > 0: one partition of one stream. */
@@ -59,10 +58,7 @@ export function createPartitionedSyncActivities(deps: SyncActivityDependencies):
     try {
       return await plan(input, context, log);
     } catch (error) {
-      const failure = runFailure(error, context.cancellationSignal, log.logger);
-      if ('cancelled' in failure) throw failure.cancelled;
-      log.logger.error(`planning the partitions failed (${failure.failureType.replace('_', ' ')}): ${failure.message}`);
-      throw toApplicationFailure(failure.failureType, failure.message);
+      throw activityFailure(error, context.cancellationSignal, log.logger, 'planning the partitions');
     } finally {
       await sink.flush();
     }
@@ -165,13 +161,8 @@ export function createPartitionedSyncActivities(deps: SyncActivityDependencies):
       log.logger.info(`${label} written: ${summary.recordsCommitted} records, ${summary.bytesCommitted} bytes in ${summary.commits} checkpoints`);
       return { recordsCommitted: summary.recordsCommitted, bytesCommitted: summary.bytesCommitted };
     } catch (error) {
-      const failure = runFailure(error, context.cancellationSignal, log.logger);
-      if ('cancelled' in failure) {
-        log.logger.info(`${label} cancelled`);
-        throw failure.cancelled;
-      }
-      log.logger.error(`${label} failed on try ${context.info.attempt} (${failure.failureType.replace('_', ' ')}): ${failure.message}`);
-      throw toApplicationFailure(failure.failureType, failure.message);
+      if (context.cancellationSignal.aborted) log.logger.info(`${label} stopped: ${String(context.cancellationSignal.reason)}`);
+      throw activityFailure(error, context.cancellationSignal, log.logger, `${label} (try ${context.info.attempt})`);
     } finally {
       heartbeat.stop();
       await sink.flush();
@@ -208,10 +199,7 @@ export function createPartitionedSyncActivities(deps: SyncActivityDependencies):
       log.logger.info(`attempt ${plan.attemptNumber} succeeded: ${result.recordsCommitted} records, ${result.bytesCommitted} bytes committed by ${partitions.length} partitions, published`);
       return result;
     } catch (error) {
-      const failure = runFailure(error, context.cancellationSignal, log.logger);
-      if ('cancelled' in failure) throw failure.cancelled;
-      log.logger.error(`publishing the partitions failed (${failure.failureType.replace('_', ' ')}): ${failure.message}`);
-      throw toApplicationFailure(failure.failureType, failure.message);
+      throw activityFailure(error, context.cancellationSignal, log.logger, 'publishing the partitions');
     } finally {
       await sink.flush();
     }

@@ -27,6 +27,7 @@ import { connectionScheduleId } from '@tributary/workflows';
 import type { LoadedActor } from '../actor-loader';
 import { replayedThrough } from '../quarantine-replay.source';
 import { discoverAndStore } from './catalog-discovery';
+import { toApplicationFailure } from './failure-mapping';
 import type { SyncActivityDependencies } from './sync.activities';
 
 const HEARTBEAT_EVERY_MS = 1000;
@@ -202,6 +203,14 @@ export function runFailure(error: unknown, signal: AbortSignal, logger: JsonLogg
       ? { failureType: 'transient_error' as const, message: `the attempt was interrupted (${reason.message.toLowerCase().replace(/_/g, ' ')})` }
       : classifyError(error);
   return { failureType, message: logger.redact(message) };
+}
+
+/** The error an activity ends with: a cancel as is, else the failure (logged as `what` failing) in the form Temporal retries or not. */
+export function activityFailure(error: unknown, signal: AbortSignal, logger: JsonLogger, what: string): Error {
+  const failure = runFailure(error, signal, logger);
+  if ('cancelled' in failure) return failure.cancelled;
+  logger.error(`${what} failed (${failure.failureType.replace('_', ' ')}): ${failure.message}`);
+  return toApplicationFailure(failure.failureType, failure.message);
 }
 
 export async function pauseSchedule(connectionId: string, reason: string, logger: JsonLogger): Promise<void> {

@@ -338,10 +338,6 @@ export class JobRepository {
     return (await this.plan<T>(jobId))!;
   }
 
-  async updatePlan<T extends object>(jobId: string, plan: T): Promise<void> {
-    await this.dataSource.query(`UPDATE sync_plans SET plan = $2, updated_at = now() WHERE job_id = $1`, [jobId, JSON.stringify(plan)]);
-  }
-
   async plan<T extends object>(jobId: string): Promise<T | undefined> {
     const [row] = (await this.dataSource.query(`SELECT plan FROM sync_plans WHERE job_id = $1`, [jobId])) as { plan: T }[];
     return row?.plan;
