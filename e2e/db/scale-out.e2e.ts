@@ -100,6 +100,8 @@ describe('scale-out: partitions as activities across workers', () => {
       expect((await destination.query(`${CHECKSUM} FROM scaled.events`)).rows[0]).toEqual(expected);
       const messages = await logs(jobId);
       expect(messages).toContainEqual(expect.stringMatching(new RegExp(`"public.events" split into ${PARTITIONS} partitions`)));
+      // The planner held the snapshot until the partitions were done: none fell back to its own.
+      expect(messages.filter((m) => m.includes('snapshot of its own'))).toEqual([]);
       const byWorker = partitionsByWorker(jobId);
       expect(byWorker.flat().sort()).toEqual([1, 2, 3, 4]);
       expect(byWorker.filter((units) => units.length > 0)).toHaveLength(2);

@@ -19,6 +19,7 @@ import { CopySession } from './copy.session';
 import { planStream, releaseChunks, StreamBuffer, type StreamPlan } from './stream.target';
 import {
   addColumnSql,
+  addPublishedSql,
   alterColumnTypeSql,
   CHECKPOINTS_TABLE,
   type ColumnDefinition,
@@ -199,7 +200,8 @@ export class PostgresDestination implements Destination<JsonObject> {
   /**
    * Scale-out: every partition has loaded the shared overwrite stage (or appended, or merged);
    * the stages now replace their tables in one transaction, and the partitions' bookkeeping rows
-   * give way to the sync's. A stage that is gone was swapped by an earlier run of this publish.
+   * give way to the sync's, which adds these tables to those it published (its streams written
+   * whole). A stage that is gone was swapped by an earlier run of this publish.
    */
   async publishPartitions(config: JsonObject, catalog: ConfiguredAirbyteCatalog, context: PublishContext): Promise<void> {
     const parsed = parseDestinationConfig(config);
@@ -217,7 +219,7 @@ export class PostgresDestination implements Destination<JsonObject> {
       }
       const partitionKeys = context.partitions.map((p) => writerOf(context.syncId, p.index).key);
       await client.query(`DELETE FROM ${qualifiedName(parsed.schema, CHECKPOINTS_TABLE)} WHERE sync_id = ANY($1::text[])`, [partitionKeys]);
-      await client.query(upsertCheckpointSql(parsed.schema), [context.syncId, 0, JSON.stringify(published)]);
+      await client.query(addPublishedSql(parsed.schema), [context.syncId, JSON.stringify(published)]);
     });
   }
 
@@ -230,7 +232,6 @@ export class PostgresDestination implements Destination<JsonObject> {
     const parsed = parseDestinationConfig(config);
     await underSetupLock(parsed, context, 'clearing streams', (client) => clearTables(client, parsed.schema, streams, context));
   }
-
 }
 
 /**

@@ -60,6 +60,15 @@ export function upsertCheckpointSql(schema: string): string {
     ON CONFLICT (sync_id) DO UPDATE SET sequence = EXCLUDED.sequence, published = EXCLUDED.published, updated_at = now()`;
 }
 
+/**
+ * Adds tables ($2, `[{schema, table}]`) to what a sync ($1) published, keeping its sequence and
+ * the tables it published already (a sync's partitions publish beside the streams it wrote whole).
+ */
+export function addPublishedSql(schema: string): string {
+  return `INSERT INTO ${qualifiedName(schema, CHECKPOINTS_TABLE)} AS c (sync_id, sequence, published, updated_at) VALUES ($1, 0, $2, now())
+    ON CONFLICT (sync_id) DO UPDATE SET published = (SELECT jsonb_agg(DISTINCT t) FROM jsonb_array_elements(c.published || EXCLUDED.published) AS t), updated_at = now()`;
+}
+
 export interface MergeSpec {
   schema: string;
   table: string;

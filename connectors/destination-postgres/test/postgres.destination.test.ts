@@ -152,6 +152,8 @@ describe('PostgreSQL destination', () => {
       ]);
       // Written, not published: readers still see the previous generation.
       expect(await count('raw.part_users')).toBe(30);
+      // The same sync wrote another stream whole (unit 0) and swapped it in at its end.
+      await writeAll(config, { streams: [stream('whole_users', 'overwrite', USERS)] }, numbered('whole_users', 20, 10), context('sync-p1'));
       const partitions = [1, 2, 3].map((index) => ({ index }));
       const publish = () => new PostgresDestination().publishPartitions(config, catalog, { logger, signal: new AbortController().signal, syncId: 'sync-p1', startedAt: '2026-01-01T00:00:00.000Z', partitions });
       await publish();
@@ -161,6 +163,9 @@ describe('PostgreSQL destination', () => {
       expect((await sql.query(check)).rows[0]).toEqual({ n: 600, d: 600, lo: 1, hi: 600, fresh: 600 });
       const bookkeeping = await sql.query("SELECT sync_id FROM raw._tributary_checkpoints WHERE sync_id LIKE 'sync-p1%' ORDER BY sync_id");
       expect(bookkeeping.rows.map((r) => r.sync_id)).toEqual(['sync-p1']);
+      // What the sync published keeps the stream written whole beside the partitioned one.
+      const publishedTables = await sql.query("SELECT jsonb_array_elements(published)->>'table' AS t FROM raw._tributary_checkpoints WHERE sync_id = 'sync-p1' ORDER BY 1");
+      expect(publishedTables.rows.map((r) => r.t)).toEqual(['part_users', 'whole_users']);
       expect(await leftConnections()).toBe(0);
     });
 

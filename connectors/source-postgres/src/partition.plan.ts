@@ -9,7 +9,7 @@ import { type ConnectorContext, type ReadContext, type SourcePartitionPlan, Syst
 import { type ConfiguredAirbyteCatalog, type JsonObject, streamKey } from '@tributary/protocol';
 import { postgresError } from '@tributary/connector-sdk/postgres';
 import { type PostgresSourceConfig } from './postgres.config';
-import { closeClient, openClient } from './postgres.session';
+import { beginUnderSnapshot, closeClient, exportSnapshot, openClient } from './postgres.session';
 import { findRelation, loadRelations } from './pg-catalog.query';
 import { splitBlocks } from './partitioned.read';
 import { type FullRefreshState, type StreamReader } from './stream.reader';
@@ -23,8 +23,7 @@ export async function planBlockPartitions(config: PostgresSourceConfig, catalog:
   let holding = false;
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const { rows } = await client.query<{ snapshot: string }>('SELECT pg_export_snapshot() AS snapshot');
-    const snapshot = rows[0]!.snapshot;
+    const snapshot = await exportSnapshot(client);
     const streams: Record<string, JsonObject[]> = {};
     for (const configured of catalog.streams) {
       const { name, namespace } = configured.stream;
@@ -71,9 +70,8 @@ export function parseBlockPartition(value: JsonObject): BlockPartition {
  * one when the plan's is gone (its holder ended), with a warning.
  */
 export async function beginPartition(client: Client, partition: BlockPartition, key: string, context: ReadContext): Promise<void> {
-  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
-    await client.query(`SET TRANSACTION SNAPSHOT '${partition.snapshot}'`);
+    await beginUnderSnapshot(client, partition.snapshot);
   } catch (error) {
     await client.query('ROLLBACK');
     context.logger.warn(`partition of "${key}" at blocks ${partition.from}–${partition.to} reads under a snapshot of its own: the plan's snapshot is gone (${(error as Error).message})`);

@@ -10,7 +10,7 @@ import type { Client } from 'pg';
 import type { ConnectorContext, MessageBatch } from '@tributary/connector-sdk';
 import { streamKey } from '@tributary/protocol';
 import type { PostgresSourceConfig } from './postgres.config';
-import { closeClient, openClient } from './postgres.session';
+import { beginUnderSnapshot, closeClient, exportSnapshot, openClient } from './postgres.session';
 import { blockRangeQuery } from './read.sql';
 import { addOutput, BatchBuilder, type CopyOutput, copyOutput, type FullRefreshState, stateMessage, type StreamReader } from './stream.reader';
 
@@ -71,8 +71,7 @@ export async function* readPartitioned(
   const partitions: Partition[] = state?.partitions?.map((p) => ({ ...p })) ?? splitBlocks(state?.next_block ?? 0, pages, config.max_partitions);
   // Pages added since the partitions were planned (a resumed read) belong to the last one.
   if (partitions.length > 0) partitions[partitions.length - 1]!.to = Math.max(partitions[partitions.length - 1]!.to, pages);
-  const { rows } = await client.query<{ snapshot: string }>('SELECT pg_export_snapshot() AS snapshot');
-  const snapshot = rows[0]!.snapshot;
+  const snapshot = await exportSnapshot(client);
   const pending = partitions.map((p, index) => ({ p, index })).filter(({ p }) => p.next < p.to);
   context.logger.info(`reading "${key}" in ${pending.length} partitions under snapshot ${snapshot}`);
   const queue = new BoundedQueue(8);
@@ -84,8 +83,7 @@ export async function* readPartitioned(
       if (i > 0) {
         connection = await openClient(config, context);
         extra.push(connection);
-        await connection.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-        await connection.query(`SET TRANSACTION SNAPSHOT '${snapshot.replace(/'/g, "''")}'`);
+        await beginUnderSnapshot(connection, snapshot);
       }
       const { p, index } = pending[i]!;
       readers.push(

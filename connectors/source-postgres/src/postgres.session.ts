@@ -24,6 +24,21 @@ export async function openClient(config: PostgresSourceConfig, context: Connecto
   }
 }
 
+/**
+ * Exports the snapshot of the client's open transaction (REPEATABLE READ), for other connections
+ * to import; it stays valid while that transaction is open.
+ */
+export async function exportSnapshot(client: Client): Promise<string> {
+  const { rows } = await client.query<{ snapshot: string }>('SELECT pg_export_snapshot() AS snapshot');
+  return rows[0]!.snapshot;
+}
+
+/** Begins a read-only REPEATABLE READ transaction that sees exactly what `snapshot` saw; fails when it is gone. */
+export async function beginUnderSnapshot(client: Client, snapshot: string): Promise<void> {
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  await client.query(`SET TRANSACTION SNAPSHOT '${snapshot.replace(/'/g, "''")}'`);
+}
+
 /** Closes a client whatever state it is in (even mid-COPY); never throws. */
 export async function closeClient(client: Client): Promise<void> {
   await client.end().catch(() => undefined);

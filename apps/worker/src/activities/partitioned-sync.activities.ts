@@ -56,7 +56,7 @@ export function createPartitionedSyncActivities(deps: SyncActivityDependencies):
     const sink = new JobLogSink(jobs, input.jobId, attemptNumber);
     const log: RunLog = { logger: deps.logger.child({ jobId: input.jobId, attempt: attemptNumber }, { sinks: [sink.receive] }) };
     try {
-      return await plan(input, context, log);
+      return await plan(input, context, attemptNumber, log);
     } catch (error) {
       throw activityFailure(error, context.cancellationSignal, log.logger, 'planning the partitions');
     } finally {
@@ -64,7 +64,7 @@ export function createPartitionedSyncActivities(deps: SyncActivityDependencies):
     }
   }
 
-  async function plan({ jobId, connectionId, workflowId }: { jobId: string; connectionId: string; workflowId: string }, context: Context, log: RunLog): Promise<PartitionsPlanned> {
+  async function plan({ jobId, connectionId, workflowId }: { jobId: string; connectionId: string; workflowId: string }, context: Context, attemptNumber: number, log: RunLog): Promise<PartitionsPlanned> {
     const signalPlanned = (planned: PartitionsPlanned) => getClient().workflow.getHandle(workflowId).signal(PARTITIONS_PLANNED_SIGNAL, planned);
     const stored = await jobs.plan<SyncPlan>(jobId);
     if (stored) {
@@ -86,7 +86,6 @@ export function createPartitionedSyncActivities(deps: SyncActivityDependencies):
     const candidates = configureCatalog(accepted.catalog, connection.streams, destinationModes).catalog.streams.filter((s) => s.sync_mode === 'full_refresh' && (!wanted || wanted.has(streamKey(s.stream))));
     if (candidates.length === 0) return { units: [] };
 
-    const attemptNumber = context.info.attempt;
     const split = await source.connector.planPartitions(source.config, { streams: candidates }, { logger: log.logger, signal: context.cancellationSignal });
     if (!split) return { units: [] };
     try {
