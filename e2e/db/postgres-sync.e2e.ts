@@ -77,10 +77,11 @@ describe('PostgreSQL to PostgreSQL through the platform', () => {
     expect(actual).toEqual(expected);
   });
 
-  it('loads full refreshes and incremental reads as raw COPY text, storing exactly what the record path stores, for every type', async () => {
-    // Full refreshes and incremental reads travel as raw COPY text (no record per row); a data
-    // contract makes the engine look at each record, so the third load goes through records. All
-    // three land the same table, which must then hold equal values, column for column.
+  it('loads full refreshes and incremental reads as raw COPY output, storing exactly what the record path stores, for every type', async () => {
+    // Full refreshes and incremental reads travel as raw COPY output (no record per row): binary
+    // where every column's binary form is decoded (every_binary: every_type without money and inet),
+    // text otherwise; a data contract makes the engine look at each record, so one load goes through
+    // records. All land the same table's values, which must then be equal, column for column.
     await source.query(`
       CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
       CREATE DOMAIN positive AS integer CHECK (VALUE > 0);
@@ -100,23 +101,27 @@ describe('PostgreSQL to PostgreSQL through the platform', () => {
       FROM generate_series(1, 500) i;
       UPDATE every_type SET i2 = NULL, i8 = NULL, num = NULL, big = NULL, r = NULL, d = NULL, b = NULL, t = NULL, vc = NULL, c = NULL, u = NULL, dt = NULL, tm = NULL,
         ttz = NULL, ts = NULL, tstz = NULL, iv = NULL, jb = NULL, by = NULL, ia = NULL, ta = NULL, m = NULL, money_col = NULL, ip = NULL WHERE id % 10 = 0;
+      CREATE TABLE every_binary AS SELECT id, i2, i8, pos, num, big, r, d, b, t, vc, c, u, dt, tm, ttz, ts, tstz, iv, jb, by, ia, ta, m FROM every_type;
+      ALTER TABLE every_binary ADD PRIMARY KEY (id);
       ANALYZE every_type;
+      ANALYZE every_binary;
     `);
     const src = await stack.request('POST', '/sources', { name: 'PG every type', definitionId: 'source-postgres', config: { ...postgresConnectionConfig(sourceDb.url), schemas: ['public'] } });
     const ids: Record<string, string> = {};
     const loads = [
-      ['raw_copy', 'full_refresh_overwrite', {}],
-      ['raw_cursor', 'incremental_append', { cursorField: ['id'] }],
-      ['by_record', 'full_refresh_overwrite', { contract: { default: 'freeze' } }],
+      ['raw_copy', 'every_type', 'full_refresh_overwrite', {}],
+      ['raw_cursor', 'every_type', 'incremental_append', { cursorField: ['id'] }],
+      ['raw_binary', 'every_binary', 'full_refresh_overwrite', {}],
+      ['by_record', 'every_type', 'full_refresh_overwrite', { contract: { default: 'freeze' } }],
     ] as const;
-    for (const [schema, syncMode, extra] of loads) {
+    for (const [schema, table, syncMode, extra] of loads) {
       const dst = await stack.request('POST', '/destinations', { name: `PG ${schema}`, definitionId: 'destination-postgres', config: { ...postgresConnectionConfig(destinationDb.url), schema } });
       const conn = await stack.request('POST', '/connections', {
         sourceId: src.body.id,
         destinationId: dst.body.id,
         namespaceDefinition: 'custom',
         namespaceFormat: schema,
-        streams: [{ name: 'every_type', namespace: 'public', syncMode, ...extra }],
+        streams: [{ name: table, namespace: 'public', syncMode, ...extra }],
       });
       expect(conn.status).toBe(201);
       const job = await sync(conn.body.id as string);
@@ -125,6 +130,8 @@ describe('PostgreSQL to PostgreSQL through the platform', () => {
     }
     const logs = async (jobId: string) => ((await stack.request('GET', `/jobs/${jobId}/logs?limit=1000`)).body.items as { message: string }[]).map((l) => l.message);
     for (const schema of ['raw_copy', 'raw_cursor']) expect((await logs(ids[schema]!)).some((m) => m.includes('as raw COPY output (postgres_copy_text)'))).toBe(true);
+    expect((await logs(ids.raw_binary!)).some((m) => m.includes('as raw COPY output (postgres_copy_binary)'))).toBe(true);
+    expect((await logs(ids.raw_binary!)).some((m) => m.includes('loaded as records'))).toBe(false);
     expect((await logs(ids.by_record!)).some((m) => m.includes('raw COPY output'))).toBe(false);
 
     const columns = (await destination.query("SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) AS list FROM information_schema.columns WHERE table_schema = 'raw_copy' AND table_name = 'every_type' AND column_name NOT LIKE '\\_tributary\\_%'")).rows[0].list as string;
@@ -138,9 +145,18 @@ describe('PostgreSQL to PostgreSQL through the platform', () => {
       const counts = await destination.query(`SELECT (SELECT count(*)::int FROM ${raw}.every_type) AS raw, (SELECT count(DISTINCT _tributary_raw_id)::int FROM ${raw}.every_type) AS ids, (SELECT count(*)::int FROM by_record.every_type) AS records`);
       expect(counts.rows[0]).toEqual({ raw: 500, ids: 500, records: 500 });
     }
+    // The binary load: its 24 columns (every_type's but money and inet) hold what the record path stored, in the same types.
+    const binaryColumns = columns.split(', ').filter((c) => c !== 'money_col' && c !== 'ip').join(', ');
+    const binaryTypes = await destination.query("SELECT a.column_name, a.data_type, b.data_type AS other FROM information_schema.columns a JOIN information_schema.columns b ON b.column_name = a.column_name AND b.table_schema = 'by_record' AND b.table_name = 'every_type' WHERE a.table_schema = 'raw_binary' AND a.table_name = 'every_binary'");
+    expect(binaryTypes.rows).toHaveLength(24 + 5);
+    for (const row of binaryTypes.rows) expect({ column: row.column_name, type: row.data_type }).toEqual({ column: row.column_name, type: row.other });
+    const binaryDiffering = await destination.query(`(SELECT ${binaryColumns} FROM raw_binary.every_binary EXCEPT ALL SELECT ${binaryColumns} FROM by_record.every_type) UNION ALL (SELECT ${binaryColumns} FROM by_record.every_type EXCEPT ALL SELECT ${binaryColumns} FROM raw_binary.every_binary)`);
+    expect(binaryDiffering.rows).toEqual([]);
+    expect((await destination.query('SELECT count(*)::int AS n, count(DISTINCT _tributary_raw_id)::int AS ids FROM raw_binary.every_binary')).rows[0]).toEqual({ n: 500, ids: 500 });
     // Spot checks against the source, so that equal-but-wrong cannot pass.
     const spot = 'SELECT t, ta::text, i8::text, big::text, jb::text, encode(by, \'hex\') AS by, tstz, dt::text, d::text FROM %s WHERE id IN (3, 7) ORDER BY id';
     expect((await destination.query(spot.replace('%s', 'raw_copy.every_type'))).rows).toEqual((await source.query(spot.replace('%s', 'every_type'))).rows);
+    expect((await destination.query(spot.replace('%s', 'raw_binary.every_binary'))).rows).toEqual((await source.query(spot.replace('%s', 'every_type'))).rows);
   });
 
   it(`survives a SIGKILLed worker in the middle of a ${LARGE_ROWS.toLocaleString('en')}-row sync: exact count, no duplicates, resumed`, async () => {

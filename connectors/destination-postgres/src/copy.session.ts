@@ -105,15 +105,19 @@ export class CopySession {
   /**
    * Sends `data` with `COPY ... FROM STDIN` statement `sql`, ending a COPY of another statement
    * first. `sent` runs once the bytes are out of the process (the buffer may then be reused).
+   * `prologue` (the binary format's header) is sent first when this write starts a COPY.
    */
-  async write(sql: string, data: Buffer, doing: string, sent: () => void = () => undefined): Promise<void> {
+  async write(sql: string, data: Buffer, doing: string, sent: () => void = () => undefined, prologue?: Buffer): Promise<void> {
+    let starting = false;
     if (this.sql !== sql) {
       await this.end();
       this.copy = this.client.query(new CopyIn(sql));
       this.sql = sql;
       this.doing = doing;
+      starting = true;
     }
     try {
+      if (starting && prologue) await this.copy!.send(prologue, () => undefined);
       await this.copy!.send(data, sent);
     } catch (error) {
       throw this.wrap(this.doing, error);

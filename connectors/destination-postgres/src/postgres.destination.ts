@@ -1,6 +1,7 @@
-// The PostgreSQL destination. Rows are encoded to COPY text as they arrive and sent with COPY FROM
-// STDIN in bounded batches; at each STATE message the open transaction is committed together with
-// this sync's row in `_tributary_checkpoints`, so data and bookkeeping are durable at once.
+// The PostgreSQL destination. Rows are encoded to COPY text as they arrive (or come as a PostgreSQL
+// source's raw COPY output, binary or text) and sent with COPY FROM STDIN in bounded batches; at
+// each STATE message the open transaction is committed together with this sync's row in
+// `_tributary_checkpoints`, so data and bookkeeping are durable at once.
 //
 // Exactly once, even when the platform loses a commit: every row carries the sync id and the
 // sequence number of the commit that wrote it. A resumed attempt gets the sequence the platform
@@ -10,6 +11,7 @@
 import { Client } from 'pg';
 import { type ConnectorContext, type Destination, type DestinationCommit, type MessageBatch, type PublishContext, SystemError, type WriteContext } from '@tributary/connector-sdk';
 import { type ConfiguredAirbyteCatalog, type ConfiguredAirbyteStream, type ConnectionStatus, type JsonObject, type StateMessage, streamKey } from '@tributary/protocol';
+import { BINARY_COPY_HEADER } from './binary-rows';
 import { conversionExpression, widenedType } from './column.type';
 import { qualifiedName, quoteIdentifier, shortHash } from './identifier';
 import { clientConfig, parseDestinationConfig, type PostgresDestinationConfig } from './postgres.config';
@@ -91,8 +93,10 @@ export class PostgresDestination implements Destination<JsonObject> {
     try {
       await connect(client, context);
       const buffers = await withErrors('preparing the tables', () => prepare(client, parsed.schema, plans, context, writer, resumeAt));
-      // Streams whose table columns read a PostgreSQL source's COPY text as is take it without records.
-      for (const buffer of buffers.values()) if (buffer.takesCopyText) context.acceptRecordChunks?.(buffer.plan.key, ['postgres_copy_text']);
+      // Streams whose table columns read a PostgreSQL source's COPY output as is take it without
+      // records: binary first (PostgreSQL loads it with far less work), text for the types a source
+      // cannot send in binary.
+      for (const buffer of buffers.values()) if (buffer.takesCopyText) context.acceptRecordChunks?.(buffer.plan.key, ['postgres_copy_binary', 'postgres_copy_text']);
       let sequence = resumeAt;
       let inTransaction = false;
       let buffered = 0;
@@ -176,9 +180,20 @@ export class PostgresDestination implements Destination<JsonObject> {
             const key = namespace ? `${namespace}.${stream}` : stream;
             const buffer = buffers.get(key);
             if (!buffer) throw new SystemError(`Received rows of stream "${key}", which is not in the configured catalog.`);
-            const { columns, data } = buffer.addChunk(message, writer.base + sequence + 1);
+            const before = buffer.size;
+            const added = buffer.addChunk(message, writer.base + sequence + 1);
+            if (!added) {
+              // Converted to records (binary values a column reads differently): buffered like records.
+              const notice = buffer.takeConversionNotice();
+              if (notice) context.logger.info(`stream "${key}": ${notice}, which binary COPY would store differently; its rows are loaded as records (slower)`);
+              buffered += buffer.size - before;
+              if (buffer.size >= flushAt) await flush(buffer);
+              continue;
+            }
+            const { columns, data, format } = added;
+            const binary = format === 'postgres_copy_binary';
             await begin();
-            await copy.write(copyFromSql(loadTarget(buffer.plan), columns), data, `loading stream "${key}"`, () => releaseChunks([data]));
+            await copy.write(copyFromSql(loadTarget(buffer.plan), columns, binary), data, `loading stream "${key}"`, () => releaseChunks([data]), binary ? BINARY_COPY_HEADER : undefined);
             buffer.copied = true;
           } else if (message.type === 'STATE') {
             yield await commit([message], false);

@@ -1,10 +1,13 @@
 // One configured stream as this destination loads it: which table (and stage), which columns with
 // which types, and the rows buffered in COPY text until the next flush. Rows are encoded as they
 // arrive (no per-row await); a flush hands the buffered chunks to the open COPY FROM STDIN. Rows
-// that arrive as a source's COPY text only get the metadata columns appended.
+// that arrive as a source's COPY output (text, or binary: binary-rows.ts) only get the metadata
+// columns appended.
 import { randomBytes, randomFillSync, randomUUID } from 'node:crypto';
 import { ConfigError, SystemError } from '@tributary/connector-sdk';
-import { type ConfiguredAirbyteStream, type DestinationSyncMode, type JsonObject, type RecordChunkMessage, type RecordMessage } from '@tributary/protocol';
+import { binaryChunkRecords } from '@tributary/connector-sdk/postgres';
+import { type ConfiguredAirbyteStream, type DestinationSyncMode, type JsonObject, type RecordChunkFormat, type RecordChunkMessage, type RecordMessage } from '@tributary/protocol';
+import { type BinaryFieldTransform, binaryMetadataSuffix, binaryRowsGrowth, binaryTransforms, writeBinaryRows } from './binary-rows';
 import { columnKind, columnTypeFor } from './column.type';
 import { copyEncoder, type CopyEncoder, escapeCopyText } from './copy.encoder';
 import { safeIdentifier, shortHash } from './identifier';
@@ -88,6 +91,12 @@ export function releaseChunks(chunks: Buffer[]): void {
     // A view of a whole standard chunk (not of a shared pool, not an oversized row).
     if (view.byteOffset === 0 && view.buffer.byteLength === CHUNK_BYTES) spareChunks.push(Buffer.from(view.buffer, 0, CHUNK_BYTES));
   }
+}
+
+interface ChunkColumns {
+  key: string;
+  names: string[];
+  actualTypes: string[];
 }
 
 const UUID_BYTES = 37; // a tab and 36 characters
@@ -176,12 +185,19 @@ export class StreamBuffer {
   copied = false;
   private readonly encoders: CopyEncoder[];
   private readonly syncIdText: string;
+  private readonly syncId: string;
   private lastEmittedAt = Number.NaN;
   private extractedAt = '';
   /** Whether rows may arrive as PostgreSQL COPY text (see `takesCopyText`). */
   readonly takesCopyText: boolean;
   private chunkSuffix: { key: string; bytes: Buffer } | undefined;
-  private readonly chunkColumns = new Map<string, string[]>();
+  private binarySuffix: { key: string; bytes: Buffer } | undefined;
+  private readonly chunkColumns = new Map<string, ChunkColumns>();
+  /** Per chunk signature (fields and source types): how binary tuples go into the columns. */
+  private readonly binaryPlans = new Map<string, { transforms: BinaryFieldTransform[] } | { mismatch: string }>();
+  /** Why binary rows went through the record path, until the destination has reported it. */
+  private conversionNotice: string | undefined;
+  private readonly actualTypes: string[];
 
   constructor(
     readonly plan: StreamPlan,
@@ -189,7 +205,9 @@ export class StreamBuffer {
     actualTypes: string[],
     syncId: string,
   ) {
+    this.actualTypes = actualTypes;
     this.encoders = actualTypes.map((type) => copyEncoder(columnKind(type)));
+    this.syncId = syncId;
     this.syncIdText = escapeCopyText(syncId);
     this.takesCopyText = plan.columns.every((column, i) => sameTextForm(column.sqlType, actualTypes[i]!));
   }
@@ -203,35 +221,77 @@ export class StreamBuffer {
   }
 
   /**
-   * Rows of a source's COPY text output, ready to send: each row gets the metadata columns
-   * appended (a fresh raw id, extracted_at, sync id, checkpoint). Values are not looked at: the
-   * text forms of the source's types are what these columns' types read (see `takesCopyText`).
+   * Rows of a source's COPY output, ready to send: each row gets the metadata columns appended (a
+   * fresh raw id, extracted_at, sync id, checkpoint). Values are not looked at: the text forms of
+   * the source's types are what these columns' types read (see `takesCopyText`), and binary values
+   * go to columns of their own type (see binary-rows.ts). Undefined when the rows went into the
+   * buffer as records instead: binary values some column would read differently.
    */
-  addChunk(message: RecordChunkMessage, checkpoint: number): { columns: string[]; data: Buffer } {
+  addChunk(message: RecordChunkMessage, checkpoint: number): { columns: string[]; data: Buffer; format: RecordChunkFormat } | undefined {
     const { chunk } = message;
-    if (chunk.format !== 'postgres_copy_text') throw new SystemError(`Stream "${this.plan.key}" received rows as ${chunk.format}, which this destination does not take.`);
     this.setExtractedAt(chunk.emitted_at);
-    const suffixKey = `${this.extractedAt}\0${checkpoint}`;
-    if (this.chunkSuffix?.key !== suffixKey) this.chunkSuffix = { key: suffixKey, bytes: Buffer.from(`\t${this.extractedAt}\t${this.syncIdText}\t${checkpoint}\n`, 'utf8') };
-    const suffix = this.chunkSuffix.bytes;
+    const columns = this.columnsOf(chunk.fields);
     const data = Buffer.from(chunk.data.buffer, chunk.data.byteOffset, chunk.data.byteLength);
-    const out = appendToRows(data, chunk.rows, suffix);
+    let out: Buffer | undefined;
+    if (chunk.format === 'postgres_copy_binary') {
+      const plan = this.binaryPlan(message, columns);
+      if ('mismatch' in plan) {
+        this.conversionNotice ??= plan.mismatch;
+        const { stream, namespace } = chunk;
+        for (const values of binaryChunkRecords(chunk.fields, chunk.types, data, chunk.rows)) {
+          this.add({ type: 'RECORD', record: { stream, ...(namespace ? { namespace } : {}), data: values, emitted_at: chunk.emitted_at } }, checkpoint);
+        }
+        return undefined;
+      }
+      const suffixKey = `${chunk.emitted_at}\0${checkpoint}`;
+      if (this.binarySuffix?.key !== suffixKey) this.binarySuffix = { key: suffixKey, bytes: binaryMetadataSuffix(chunk.emitted_at, this.syncId, checkpoint) };
+      const suffix = this.binarySuffix.bytes;
+      const buffer = allocateChunk(data.length + binaryRowsGrowth(chunk.rows, plan.transforms, suffix.length));
+      const written = writeBinaryRows(data, chunk.rows, plan.transforms, suffix, randomFor(chunk.rows), buffer);
+      out = written === undefined ? undefined : buffer.subarray(0, written);
+    } else if (chunk.format === 'postgres_copy_text') {
+      const suffixKey = `${this.extractedAt}\0${checkpoint}`;
+      if (this.chunkSuffix?.key !== suffixKey) this.chunkSuffix = { key: suffixKey, bytes: Buffer.from(`\t${this.extractedAt}\t${this.syncIdText}\t${checkpoint}\n`, 'utf8') };
+      out = appendToRows(data, chunk.rows, this.chunkSuffix.bytes);
+    } else {
+      throw new SystemError(`Stream "${this.plan.key}" received rows as ${String(chunk.format)}, which this destination does not take.`);
+    }
     if (!out) throw new SystemError(`A chunk of stream "${this.plan.key}" announced ${chunk.rows} rows but does not hold exactly that many whole rows.`);
     this.records += chunk.rows;
     this.bytes += out.length;
-    return { columns: this.columnsOf(chunk.fields), data: out };
+    return { columns: columns.names, data: out, format: chunk.format };
   }
 
-  /** The columns chunk fields land in (cached: every chunk of a stream has the same fields). */
-  private columnsOf(fields: string[]): string[] {
+  /** Why binary rows of this stream go through the record path: given once, for the destination to report. */
+  takeConversionNotice(): string | undefined {
+    const notice = this.conversionNotice;
+    if (notice !== undefined) this.conversionNotice = '';
+    return notice || undefined;
+  }
+
+  private binaryPlan(message: RecordChunkMessage, columns: ChunkColumns): { transforms: BinaryFieldTransform[] } | { mismatch: string } {
+    const { fields, types } = message.chunk;
+    const key = `${columns.key}\u0001${types.map((t) => `${t.typeName}:${t.typeKind}`).join(',')}`;
+    let plan = this.binaryPlans.get(key);
+    if (!plan) {
+      if (types.length !== fields.length) throw new SystemError(`A binary chunk of stream "${this.plan.key}" describes ${types.length} column types for ${fields.length} fields.`);
+      plan = binaryTransforms(types, columns.actualTypes);
+      this.binaryPlans.set(key, plan);
+    }
+    return plan;
+  }
+
+  /** The columns chunk fields land in, with their actual types (cached: every chunk of a stream has the same fields). */
+  private columnsOf(fields: string[]): ChunkColumns {
     const key = fields.join('\0');
     let columns = this.chunkColumns.get(key);
     if (!columns) {
-      columns = fields.map((field) => {
+      const indexes = fields.map((field) => {
         const index = this.plan.fields.indexOf(field);
         if (index < 0) throw new SystemError(`A chunk of stream "${this.plan.key}" has a field "${field}" that is not in the stream's schema.`);
-        return this.plan.columns[index]!.name;
+        return index;
       });
+      columns = { key, names: indexes.map((i) => this.plan.columns[i]!.name), actualTypes: indexes.map((i) => this.actualTypes[i]!) };
       this.chunkColumns.set(key, columns);
     }
     return columns;

@@ -9,6 +9,7 @@ describe('table SQL', () => {
 
   it('copies data columns then the metadata the loader writes', () => {
     expect(copyFromSql('"s"."t"', ['a', 'B'])).toBe('COPY "s"."t" ("a", "B", "_tributary_raw_id", "_tributary_extracted_at", "_tributary_sync_id", "_tributary_checkpoint") FROM STDIN');
+    expect(copyFromSql('"s"."t"', ['a'], true)).toBe('COPY "s"."t" ("a", "_tributary_raw_id", "_tributary_extracted_at", "_tributary_sync_id", "_tributary_checkpoint") FROM STDIN (FORMAT binary)');
   });
 
   it('merges keeping the latest version by cursor, ties going to the last arrival', () => {

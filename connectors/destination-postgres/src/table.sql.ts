@@ -46,9 +46,10 @@ export function alterColumnTypeSql(schema: string, table: string, column: string
 }
 
 /** The column list of COPY FROM: data columns then the metadata the loader writes. */
-export function copyFromSql(target: string, columns: string[]): string {
+/** COPY of `columns` and the metadata columns (raw id, extracted_at, sync id, checkpoint), as text or binary. */
+export function copyFromSql(target: string, columns: string[], binary = false): string {
   const list = [...columns, META_COLUMNS.rawId, META_COLUMNS.extractedAt, META_COLUMNS.syncId, META_COLUMNS.checkpoint].map(quoteIdentifier).join(', ');
-  return `COPY ${target} (${list}) FROM STDIN`;
+  return `COPY ${target} (${list}) FROM STDIN${binary ? ' (FORMAT binary)' : ''}`;
 }
 
 export function createCheckpointsTableSql(schema: string): string {

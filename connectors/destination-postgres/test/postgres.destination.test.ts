@@ -1,8 +1,10 @@
 // The PostgreSQL destination against a real server: every mode, exactly-once resume (including a
 // commit the platform never recorded), schema evolution, hostile names, and no connection left.
 import { Client } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import type { DestinationCommit, MessageBatch, WriteContext } from '@tributary/connector-sdk';
-import type { ConfiguredAirbyteCatalog, ConfiguredAirbyteStream, DestinationSyncMode, JsonObject, ProtocolMessage } from '@tributary/protocol';
+import { binaryChunkRecords } from '@tributary/connector-sdk/postgres';
+import type { ChunkColumnType, ConfiguredAirbyteCatalog, ConfiguredAirbyteStream, DestinationSyncMode, JsonObject, ProtocolMessage } from '@tributary/protocol';
 import { createTestDatabase, type TestDatabase } from '../../../tools/testing';
 import { PostgresDestination } from '../src';
 
@@ -289,6 +291,91 @@ describe('PostgreSQL destination', () => {
     // A value that does not fit its column: a system error naming the stream, nothing half-written.
     await expect(writeAll(config, catalog, [record('fail_users', { id: 'not a number', name: 'x' })], context('sync-h2'))).rejects.toThrow(/fail_users/);
     expect(await leftConnections()).toBe(0);
+  });
+
+  describe('rows as binary COPY output (postgres_copy_binary)', () => {
+    const SOURCE_COLUMNS: [string, string, JsonObject][] = [
+      ['id', 'integer', { type: 'integer', format: 'int32' }],
+      ['small', 'smallint', { type: ['integer', 'null'], format: 'int16' }],
+      ['r', 'real', { type: ['number', 'null'], format: 'float' }],
+      ['doc', 'json', { type: ['object', 'null'], airbyte_type: 'json' }],
+      ['name', 'varchar(8)', { type: ['string', 'null'], maxLength: 8 }],
+      ['tags', 'text[]', { type: ['array', 'null'], items: { type: ['string', 'null'] } }],
+      ['at', 'timestamptz', { type: ['string', 'null'], format: 'date-time' }],
+      ['price', 'numeric(10,2)', { type: ['string', 'null'], format: 'decimal', precision: 10, scale: 2 }],
+    ];
+    const properties = Object.fromEntries(SOURCE_COLUMNS.map(([name, , schema]) => [name, schema]));
+    const fields = SOURCE_COLUMNS.map(([name]) => name);
+    const types: ChunkColumnType[] = [['int4'], ['int2'], ['float4'], ['json'], ['varchar'], ['_text'], ['timestamptz'], ['numeric']].map(([typeName]) => ({ typeName: typeName!, typmod: -1, typeKind: 'b' }));
+    const EMITTED_AT = 1_700_000_000_000;
+    let halves: Buffer[];
+
+    beforeAll(async () => {
+      await sql.query(`CREATE SCHEMA src; CREATE TABLE src.t (${SOURCE_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')})`);
+      await sql.query(`INSERT INTO src.t SELECT i, (i * 100 - 15000)::smallint, i / 3.0, json_build_object('n', i, 'list', json_build_array(1, 'two', null)), 'n' || i,
+        ARRAY['a"b', NULL, 'c\\d'], '2024-02-29 12:34:56.789123+00'::timestamptz + i * interval '1 hour', i * 1.25 FROM generate_series(1, 300) i`);
+      await sql.query(`INSERT INTO src.t (id) VALUES (301)`);
+      const half = async (where: string) => {
+        const parts: Buffer[] = [];
+        for await (const part of sql.query(copyTo(`COPY (SELECT * FROM src.t WHERE ${where} ORDER BY id) TO STDOUT (FORMAT binary)`)) as AsyncIterable<Buffer>) parts.push(part);
+        const all = Buffer.concat(parts);
+        return all.subarray(19, all.length - 2); // header (no extension) and trailer cut off, as a source sends tuples
+      };
+      halves = [await half('id <= 150'), await half('id > 150')];
+    });
+
+    const chunk = (stream: string, data: Buffer, rows: number): ProtocolMessage => ({ type: 'RECORD_CHUNK', chunk: { stream, format: 'postgres_copy_binary', fields, types, rows, data, emitted_at: EMITTED_AT } });
+    const asRecords = (stream: string): ProtocolMessage[] =>
+      halves.flatMap((data, i) => [...binaryChunkRecords(fields, types, data, i === 0 ? 150 : 151)].map((values) => ({ type: 'RECORD' as const, record: { stream, data: values, emitted_at: EMITTED_AT } })));
+    const binaryInput = (stream: string): ProtocolMessage[] => [chunk(stream, halves[0]!, 150), state(stream, 1), chunk(stream, halves[1]!, 151), state(stream, 2)];
+    const differing = async (a: string, b: string) => {
+      const list = fields.join(', ');
+      return (await sql.query(`(SELECT ${list}, _tributary_extracted_at FROM raw.${a} EXCEPT ALL SELECT ${list}, _tributary_extracted_at FROM raw.${b}) UNION ALL (SELECT ${list}, _tributary_extracted_at FROM raw.${b} EXCEPT ALL SELECT ${list}, _tributary_extracted_at FROM raw.${a})`)).rows;
+    };
+
+    it('loads them in binary with the metadata columns, storing exactly what the record path stores', async () => {
+      const offered: Record<string, readonly string[]> = {};
+      const ctx = { ...context('sync-bin'), acceptRecordChunks: (key: string, formats: readonly string[]) => void (offered[key] = formats) };
+      const commits = await writeAll(config, { streams: [stream('bin', 'overwrite', properties)] }, binaryInput('bin'), ctx);
+      expect(offered).toEqual({ bin: ['postgres_copy_binary', 'postgres_copy_text'] });
+      expect(commits.map((c) => c.stats.bin?.records ?? 0)).toEqual([150, 151, 0]);
+      await writeAll(config, { streams: [stream('bin_records', 'overwrite', properties)] }, asRecords('bin_records'), context('sync-bin-records'));
+      expect(await differing('bin', 'bin_records')).toEqual([]);
+      const types = await sql.query("SELECT string_agg(format_type(atttypid, atttypmod), ', ' ORDER BY attnum) AS list FROM pg_attribute WHERE attrelid = 'raw.bin'::regclass AND attnum > 0 AND attnum <= 8");
+      expect(types.rows[0].list).toBe('integer, smallint, real, jsonb, character varying(8), text[], timestamp with time zone, numeric(10,2)');
+      const meta = await sql.query('SELECT count(*)::int AS n, count(DISTINCT _tributary_raw_id)::int AS ids, min(_tributary_sync_id) AS sync, array_agg(DISTINCT _tributary_checkpoint ORDER BY _tributary_checkpoint) AS checkpoints, min(_tributary_extracted_at) = max(_tributary_extracted_at) AS one_time FROM raw.bin');
+      expect(meta.rows[0]).toEqual({ n: 301, ids: 301, sync: 'sync-bin', checkpoints: ['1', '2'], one_time: true });
+      const sample = await sql.query("SELECT small, doc->>'n' AS n, tags, price::text, to_char(_tributary_extracted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS') AS at FROM raw.bin WHERE id = 2");
+      expect(sample.rows[0]).toEqual({ small: -14800, n: '2', tags: ['a"b', null, 'c\\d'], price: '2.50', at: '2023-11-14 22:13:20.000' });
+    });
+
+    it('widens integers and json into the wider columns of an existing table, and loads values binary would change as records', async () => {
+      // The tables exist with wider columns (id bigint, small bigint, r double precision, name text, price numeric).
+      const wider = { ...properties, id: { type: 'integer' }, small: { type: ['integer', 'null'] }, r: { type: ['number', 'null'] }, name: { type: ['string', 'null'] }, price: { type: ['string', 'null'], format: 'decimal' } };
+      await writeAll(config, { streams: [stream('wide', 'append', wider), stream('wide_records', 'append', wider)] }, [], context('sync-create'));
+      const messages: string[] = [];
+      const ctx = { ...context('sync-wide'), logger: { ...logger, info: (message: string) => void messages.push(message) } };
+      await writeAll(config, { streams: [stream('wide', 'append', properties)] }, binaryInput('wide'), ctx);
+      await writeAll(config, { streams: [stream('wide_records', 'append', properties)] }, asRecords('wide_records'), context('sync-wide-records'));
+      expect(await differing('wide', 'wide_records')).toEqual([]);
+      expect(await count('raw.wide')).toBe(301);
+      // real values are read as their shortest text by the record path: 1/3 is 0.33333334, not 0.3333333432674408.
+      expect((await sql.query('SELECT r FROM raw.wide WHERE id = 1')).rows[0].r).toBe(0.33333334);
+      expect(messages.filter((m) => m.includes('loaded as records'))).toEqual(['stream "wide": a float4 value goes into a double precision column, which binary COPY would store differently; its rows are loaded as records (slower)']);
+    });
+
+    it('widens without converting when every column takes the binary value', async () => {
+      const wider = { ...properties, id: { type: 'integer' }, small: { type: ['integer', 'null'] }, name: { type: ['string', 'null'] }, price: { type: ['string', 'null'], format: 'decimal', precision: 12, scale: 2 } };
+      await writeAll(config, { streams: [stream('widened', 'append', wider), stream('widened_records', 'append', wider)] }, [], context('sync-create-widened'));
+      const messages: string[] = [];
+      const ctx = { ...context('sync-widened'), logger: { ...logger, info: (message: string) => void messages.push(message) } };
+      await writeAll(config, { streams: [stream('widened', 'append', properties)] }, binaryInput('widened'), ctx);
+      expect(messages.filter((m) => m.includes('loaded as records'))).toEqual([]);
+      await writeAll(config, { streams: [stream('widened_records', 'append', properties)] }, asRecords('widened_records'), context('sync-widened-records'));
+      expect(await differing('widened', 'widened_records')).toEqual([]);
+      const sums = await sql.query("SELECT sum(id)::text AS ids, sum(small)::text AS smalls, sum((doc->>'n')::int)::text AS docs, count(*)::int AS n FROM raw.widened");
+      expect(sums.rows[0]).toEqual({ ids: String((301 * 302) / 2), smalls: String(Array.from({ length: 300 }, (_, i) => (i + 1) * 100 - 15000).reduce((a, b) => a + b, 0)), docs: String((300 * 301) / 2), n: 301 });
+    });
   });
 
   describe('what the platform sends besides its streams', () => {
