@@ -123,9 +123,9 @@ function writeInt32(out: Buffer, at: number, value: number): number {
  */
 export function writeBinaryRows(data: Buffer, rows: number, transforms: readonly BinaryFieldTransform[], suffix: Buffer, random: Buffer, out: Buffer): number | undefined {
   const fields = transforms.length;
-  const unchanged = transforms.every((t) => t === 'same');
-  const end = data.length;
   const countWithMetadata = fields + 4;
+  if (transforms.every((t) => t === 'same')) return writeUnchangedRows(data, rows, fields, suffix, random, out);
+  const end = data.length;
   let p = 0;
   let at = 0;
   for (let row = 0; row < rows; row++) {
@@ -133,50 +133,75 @@ export function writeBinaryRows(data: Buffer, rows: number, transforms: readonly
     p += 2;
     out[at++] = countWithMetadata >> 8;
     out[at++] = countWithMetadata & 255;
-    if (unchanged) {
-      // Find the tuple's end, then copy it whole.
-      const start = p;
-      for (let f = 0; f < fields; f++) {
-        if (p + 4 > end) return undefined;
-        const length = readInt32(data, p);
-        p += length > 0 ? 4 + length : 4;
+    for (let f = 0; f < fields; f++) {
+      if (p + 4 > end) return undefined;
+      const length = readInt32(data, p);
+      const transform = transforms[f]!;
+      if (length < 0 || transform === 'same') {
+        const size = length > 0 ? 4 + length : 4;
+        if (p + size > end) return undefined;
+        at += data.copy(out, at, p, p + size);
+        p += size;
+        continue;
       }
-      if (p > end) return undefined;
-      at += data.copy(out, at, start, p);
-    } else {
-      for (let f = 0; f < fields; f++) {
-        if (p + 4 > end) return undefined;
-        const length = readInt32(data, p);
-        const transform = transforms[f]!;
-        if (length < 0 || transform === 'same') {
-          const size = length > 0 ? 4 + length : 4;
-          if (p + size > end) return undefined;
-          at += data.copy(out, at, p, p + size);
-          p += size;
-          continue;
-        }
-        p += 4;
-        if (p + length > end) return undefined;
-        if (transform === 'jsonb') {
-          at = writeInt32(out, at, length + 1);
-          out[at++] = 1; // jsonb's binary format version
-          at += data.copy(out, at, p, p + length);
-        } else {
-          if (length !== (transform === 'int4to8' ? 4 : 2)) return undefined;
-          const value = transform === 'int4to8' ? readInt32(data, p) : (((data[p]! << 8) | data[p + 1]!) << 16) >> 16;
-          if (transform === 'int2to4') at = writeInt32(out, writeInt32(out, at, 4), value);
-          else at = writeInt32(out, writeInt32(out, writeInt32(out, at, 8), value < 0 ? -1 : 0), value);
-        }
-        p += length;
+      p += 4;
+      if (p + length > end) return undefined;
+      if (transform === 'jsonb') {
+        at = writeInt32(out, at, length + 1);
+        out[at++] = 1; // jsonb's binary format version
+        at += data.copy(out, at, p, p + length);
+      } else {
+        if (length !== (transform === 'int4to8' ? 4 : 2)) return undefined;
+        const value = transform === 'int4to8' ? readInt32(data, p) : (((data[p]! << 8) | data[p + 1]!) << 16) >> 16;
+        if (transform === 'int2to4') at = writeInt32(out, writeInt32(out, at, 4), value);
+        else at = writeInt32(out, writeInt32(out, writeInt32(out, at, 8), value < 0 ? -1 : 0), value);
       }
+      p += length;
     }
-    at = writeInt32(out, at, 16);
-    const r = row * 16;
-    for (let i = 0; i < 16; i++) out[at + i] = random[r + i]!;
-    out[at + 6] = (out[at + 6]! & 0x0f) | 0x40;
-    out[at + 8] = (out[at + 8]! & 0x3f) | 0x80;
-    at += 16;
-    at += suffix.copy(out, at);
+    at = writeMetadata(out, at, random, row, suffix);
+  }
+  return p === end ? at : undefined;
+}
+
+/** The raw id (a version 4 UUID from the row's 16 bytes of `random`) and `suffix`, at `at`. */
+function writeMetadata(out: Buffer, at: number, random: Buffer, row: number, suffix: Buffer): number {
+  at = writeInt32(out, at, 16);
+  const r = row * 16;
+  for (let i = 0; i < 16; i++) out[at + i] = random[r + i]!;
+  out[at + 6] = (out[at + 6]! & 0x0f) | 0x40;
+  out[at + 8] = (out[at + 8]! & 0x3f) | 0x80;
+  return at + 16 + suffix.copy(out, at + 16);
+}
+
+/**
+ * The hot path, every field as is: `data` is copied once to the end of `out`, then each tuple is
+ * moved forward to its place (`copyWithin`: no view allocated per row, as `Buffer.copy` of a range
+ * does) and followed by its metadata. Output never overtakes input not yet moved: each tuple grows
+ * by the same amount, and `data` starts that amount per tuple into `out`.
+ */
+function writeUnchangedRows(data: Buffer, rows: number, fields: number, suffix: Buffer, random: Buffer, out: Buffer): number | undefined {
+  const extra = rows * (RAW_ID_FIELD + suffix.length);
+  if (out.length < data.length + extra) return undefined;
+  out.set(data, extra);
+  const end = extra + data.length;
+  const countWithMetadata = fields + 4;
+  let p = extra;
+  let at = 0;
+  for (let row = 0; row < rows; row++) {
+    if (p + 2 > end || ((out[p]! << 8) | out[p + 1]!) !== fields) return undefined;
+    const start = p + 2;
+    p = start;
+    for (let f = 0; f < fields; f++) {
+      if (p + 4 > end) return undefined;
+      const length = readInt32(out, p);
+      p += length > 0 ? 4 + length : 4;
+    }
+    if (p > end) return undefined;
+    out[at++] = countWithMetadata >> 8;
+    out[at++] = countWithMetadata & 255;
+    out.copyWithin(at, start, p);
+    at += p - start;
+    at = writeMetadata(out, at, random, row, suffix);
   }
   return p === end ? at : undefined;
 }
