@@ -6,6 +6,7 @@
 // (after evolution), its field widened: smallint/integer to bigint, json to jsonb. Anything else
 // that differs — a float4 value in a double precision column reads differently in binary than in
 // text — is not sent in binary: the stream's rows then go through the record path.
+import { readInt16, readInt32 } from '@tributary/connector-sdk/postgres';
 import type { ChunkColumnType } from '@tributary/protocol';
 
 /** What happens to one field of a tuple on its way to the destination column. */
@@ -105,8 +106,6 @@ export function binaryMetadataSuffix(extractedAtMs: number, syncId: string, chec
 
 const PG_EPOCH_MS = Date.UTC(2000, 0, 1);
 
-const readInt32 = (d: Buffer, p: number): number => (d[p]! << 24) | (d[p + 1]! << 16) | (d[p + 2]! << 8) | d[p + 3]!;
-
 function writeInt32(out: Buffer, at: number, value: number): number {
   out[at] = value >>> 24;
   out[at + 1] = (value >>> 16) & 255;
@@ -152,7 +151,7 @@ export function writeBinaryRows(data: Buffer, rows: number, transforms: readonly
         at += data.copy(out, at, p, p + length);
       } else {
         if (length !== (transform === 'int4to8' ? 4 : 2)) return undefined;
-        const value = transform === 'int4to8' ? readInt32(data, p) : (((data[p]! << 8) | data[p + 1]!) << 16) >> 16;
+        const value = transform === 'int4to8' ? readInt32(data, p) : readInt16(data, p);
         if (transform === 'int2to4') at = writeInt32(out, writeInt32(out, at, 4), value);
         else at = writeInt32(out, writeInt32(out, writeInt32(out, at, 8), value < 0 ? -1 : 0), value);
       }

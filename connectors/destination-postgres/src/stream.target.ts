@@ -195,8 +195,9 @@ export class StreamBuffer {
   private readonly chunkColumns = new Map<string, ChunkColumns>();
   /** Per chunk signature (fields and source types): how binary tuples go into the columns. */
   private readonly binaryPlans = new Map<string, { transforms: BinaryFieldTransform[] } | { mismatch: string }>();
-  /** Why binary rows went through the record path, until the destination has reported it. */
+  /** Why binary rows went through the record path (the first reason), and whether the destination has reported it. */
   private conversionNotice: string | undefined;
+  private conversionReported = false;
   private readonly actualTypes: string[];
 
   constructor(
@@ -264,9 +265,9 @@ export class StreamBuffer {
 
   /** Why binary rows of this stream go through the record path: given once, for the destination to report. */
   takeConversionNotice(): string | undefined {
-    const notice = this.conversionNotice;
-    if (notice !== undefined) this.conversionNotice = '';
-    return notice || undefined;
+    if (this.conversionReported || this.conversionNotice === undefined) return undefined;
+    this.conversionReported = true;
+    return this.conversionNotice;
   }
 
   private binaryPlan(message: RecordChunkMessage, columns: ChunkColumns): { transforms: BinaryFieldTransform[] } | { mismatch: string } {
