@@ -3,7 +3,8 @@
 import { tableFromIPC } from 'apache-arrow';
 import * as parquet from 'parquet-wasm';
 import type { ObjectSink } from './object-store';
-import { ParquetFileWriter } from './parquet-file.writer';
+import { releaseEncoderThread, takeEncoderThread } from './parquet-encoder.thread';
+import { BATCHES_AHEAD, ParquetFileWriter } from './parquet-file.writer';
 import type { Column } from './column-plan';
 
 class MemorySink implements ObjectSink {
@@ -53,6 +54,24 @@ describe('ParquetFileWriter', () => {
       expect(table.getChild('id')!.get(rows - 1)).toBe(BigInt(rows - 1));
       expect(table.getChild('name')!.get(2)).toBe('name 2 xx');
     }
+  });
+
+  it('keeps the batches in flight to a few shared slots when rows come faster than they are encoded', async () => {
+    // 400,000 rows are 25 batches, added far faster than the thread encodes them; flush() must hold
+    // the writer back instead of lending a slot per batch.
+    const sink = new MemorySink();
+    await (await write(sink, 400_000)).finish();
+    const thread = takeEncoderThread(); // the idle thread that file used
+    try {
+      expect(thread.slotCount).toBeGreaterThan(0);
+      expect(thread.slotCount).toBeLessThanOrEqual(BATCHES_AHEAD + 1);
+      expect(thread.lent).toBe(0);
+    } finally {
+      releaseEncoderThread(thread, true);
+    }
+    const table = tableFromIPC(parquet.readParquet(Buffer.concat(sink.parts)).intoIPCStream());
+    expect(table.numRows).toBe(400_000);
+    expect(table.getChild('id')!.get(399_999)).toBe(399_999n);
   });
 
   it('fails the file with the sink error instead of waiting forever', async () => {

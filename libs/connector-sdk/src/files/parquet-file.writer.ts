@@ -13,8 +13,7 @@
 // row-group size divided by the average Arrow size of a row, measured on the first batch of each
 // file (so the bound follows the data: wide rows give fewer rows per group).
 import { randomFillSync } from 'node:crypto';
-import { Binary, Bool, type Data, DateDay, Decimal, Field, Float64, Int64, makeData, RecordBatch, Schema, Struct, Table, tableToIPC, TimestampMicrosecond, Utf8 } from 'apache-arrow';
-import type { Worker } from 'node:worker_threads';
+import { AsyncByteQueue, Binary, Bool, type Data, DateDay, Decimal, Field, Float64, Int64, makeData, RecordBatch, RecordBatchStreamWriter, Schema, Struct, TimestampMicrosecond, Utf8 } from 'apache-arrow';
 import type { ChunkColumnType, RecordChunkMessage } from '@tributary/protocol';
 import { SystemError } from '../errors';
 import { binaryRecordValue, isBinaryText, putInt64Words, putUnixMicrosWords, putUnscaledDecimalWords, unixDays } from '../postgres/binary-copy';
@@ -24,12 +23,13 @@ import { dataOf } from './csv-file.writer';
 import { type Column, EXTRACTED_AT_COLUMN, RAW_ID_COLUMN, SYNC_ID_COLUMN } from './column-plan';
 import type { ObjectSink } from './object-store';
 import type { FormatOptions, RecordFileWriter } from './record-file.writer';
-import { type EncoderProperties, type FromEncoder, releaseEncoderThread, takeEncoderThread, type ToEncoder } from './parquet-encoder.thread';
+import { type EncoderProperties, type EncoderThread, type FromEncoder, releaseEncoderThread, takeEncoderThread, type ToEncoder } from './parquet-encoder.thread';
 import { toBoolean, toBytes, toDateDays, toDouble, toInt64, toTimestampMicros, toUnscaledDecimal, toText } from './typed-values';
 
 // Memory (the worker's budget is 512 MB, ~200 MB of which a fresh worker holds). A batch is held
-// three times over — column buffers, their Arrow IPC copy, and the copy parquet-wasm decodes — and
-// up to three batches sit in the encoder thread's wasm memory (its queue of two and the one being encoded),
+// three times over — column buffers, their Arrow IPC copy (in a slot shared with the encoder
+// thread, at most BATCHES_AHEAD of them waiting), and the copy parquet-wasm decodes — and up to two
+// batches sit in the encoder thread's wasm memory (the one read ahead and the one being encoded),
 // which never shrinks once grown. Batches close at 16,384 rows or 4 MiB of Arrow data, whichever
 // comes first: ~30 MB in all, while a batch still carries enough rows that the per-batch cost (IPC
 // framing, wasm calls) stays under 1% of encoding. The rest of wasm memory is the row group being
@@ -40,6 +40,8 @@ const BATCH_VARIABLE_BYTES = 4 << 20;
 const MIN_ROWS_PER_GROUP = 1_024;
 const MAX_ROWS_PER_GROUP = 10_000_000;
 const DICTIONARY_PAGE_BYTES = 128 << 10;
+/** Batches sent to the encoder thread and not yet read by it before flush() waits (see parquet-encoder.thread.ts). */
+export const BATCHES_AHEAD = 2;
 
 
 /**
@@ -531,6 +533,40 @@ function sameShape(shape: ChunkShape, chunk: RecordChunk): boolean {
   return true;
 }
 
+/**
+ * The sink of an Arrow IPC stream writer that keeps the pieces it is given (views of the column
+ * buffers and small headers) instead of joining them into a new buffer, as `tableToIPC` does: the
+ * writer copies them once, into a slot shared with the encoder thread.
+ */
+class IpcPieces extends AsyncByteQueue {
+  readonly pieces: Uint8Array[] = [];
+  byteLength = 0;
+
+  override write(value: Uint8Array): void {
+    if (value.byteLength === 0) return;
+    this.pieces.push(value);
+    this.byteLength += value.byteLength;
+  }
+
+  /** One record batch as an IPC stream (schema, batch, end of stream). */
+  static of(batch: RecordBatch): IpcPieces {
+    const sink = new IpcPieces();
+    const writer = new RecordBatchStreamWriter();
+    writer.reset(sink);
+    writer.write(batch);
+    writer.finish();
+    return sink;
+  }
+
+  copyTo(target: Uint8Array): void {
+    let at = 0;
+    for (const piece of this.pieces) {
+      target.set(piece, at);
+      at += piece.byteLength;
+    }
+  }
+}
+
 const COMPRESSIONS: readonly string[] = ['none', 'snappy', 'zstd'] satisfies EncoderProperties['compression'][];
 
 function encoderCompression(compression: string | undefined): EncoderProperties['compression'] {
@@ -552,9 +588,7 @@ export class ParquetFileWriter implements RecordFileWriter {
   /** `_tributary_extracted_at` of the chunk being added, in microseconds. */
   private extractedAt = 0;
   /** The encoder thread of this file (see parquet-encoder.thread.ts), once the first batch is out. */
-  private encoder?: Worker;
-  /** Batches the encoder asked for and has not been sent yet (negative: sent ahead of its asking). */
-  private credits = 0;
+  private encoder?: EncoderThread;
   private wake?: () => void;
   private done?: Promise<void>;
   private sinkWrites: Promise<void> = Promise.resolve();
@@ -677,7 +711,7 @@ export class ParquetFileWriter implements RecordFileWriter {
   async flush(): Promise<void> {
     this.throwIfFailed();
     // Wait while the encoder is busy with the batches already handed over.
-    while (this.encoder && this.credits <= 0) {
+    while (this.encoder && this.encoder.lent >= BATCHES_AHEAD) {
       await Promise.race([new Promise<void>((resolve) => (this.wake = resolve)), this.done]);
       this.throwIfFailed();
     }
@@ -717,18 +751,17 @@ export class ParquetFileWriter implements RecordFileWriter {
     const batchBytes = this.variableBytes();
     const children = this.buffers.map((b) => b.toData(length));
     const batch = new RecordBatch(this.schema, makeData({ type: new Struct(this.schema.fields), length, nullCount: 0, children }));
-    let ipc = tableToIPC(new Table(this.schema, [batch]), 'stream');
+    const ipc = IpcPieces.of(batch);
+    if (!this.encoder) this.start(batchBytes / length);
+    const { slot, bytes } = this.encoder!.lend(ipc.byteLength);
+    ipc.copyTo(bytes);
     for (const b of this.buffers) b.reset();
     this.batchRows = 0;
-    if (!this.encoder) this.start(batchBytes / length);
-    // Handed over, not copied, when the IPC bytes are a buffer of their own.
-    if (ipc.byteOffset !== 0 || ipc.byteLength !== ipc.buffer.byteLength) ipc = ipc.slice();
-    this.credits--;
-    this.send({ kind: 'batch', ipc }, [ipc.buffer as ArrayBuffer]);
+    this.send({ kind: 'batch', slot, ipc: bytes.subarray(0, ipc.byteLength) });
   }
 
-  private send(message: ToEncoder, transfer: ArrayBuffer[] = []): void {
-    this.encoder!.postMessage(message, transfer);
+  private send(message: ToEncoder): void {
+    this.encoder!.worker.postMessage(message);
   }
 
   /** Starts the encoder once the first batch tells how large a row is. */
@@ -754,12 +787,10 @@ export class ParquetFileWriter implements RecordFileWriter {
         resolve();
       };
     });
-    encoder.on('message', (message: FromEncoder) => {
+    encoder.worker.on('message', (message: FromEncoder) => {
       switch (message.kind) {
         case 'spent':
-          break;
-        case 'credit':
-          this.credits++;
+          encoder.giveBack(message.slot);
           this.wake?.();
           break;
         case 'bytes':
@@ -781,8 +812,8 @@ export class ParquetFileWriter implements RecordFileWriter {
           break;
       }
     });
-    encoder.on('error', (error) => settle(error));
-    encoder.on('exit', (code) => settle(new Error(`the Parquet encoder thread exited (code ${code})`)));
+    encoder.worker.on('error', (error) => settle(error));
+    encoder.worker.on('exit', (code) => settle(new Error(`the Parquet encoder thread exited (code ${code})`)));
     this.send({
       kind: 'start',
       properties: {
