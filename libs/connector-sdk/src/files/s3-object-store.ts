@@ -259,9 +259,10 @@ interface UploadedPart {
  * last part and completes the upload; an object that fits in one part is a single PUT. Until then
  * nothing is visible under the key; abort() (or a failure) aborts the multipart upload.
  *
- * Not @aws-sdk/lib-storage's Upload: it gathers a stream's chunks by concatenating them and cuts
- * parts as views of those concatenations, so each part in flight kept whole row groups alive and
- * every part was a fresh allocation: 70–100 MB more worker RSS at 1M rows (docs/worker-memory.md).
+ * Not @aws-sdk/lib-storage's Upload (docs/worker-memory.md, "Why not lib-storage"): it makes
+ * every part a fresh concatenation (kept alive with whole row groups while in flight: 70–100 MB
+ * more worker RSS at 1M rows), its abort() neither cancels the parts in flight nor aborts the
+ * multipart upload until every uploader returns, and a failed part does not stop the others.
  */
 class S3UploadSink implements ObjectSink {
   bytes = 0;
