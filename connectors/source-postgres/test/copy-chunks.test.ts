@@ -2,6 +2,7 @@
 // PostgreSQL prints (checked against pg-copy-streams), survives notices between rows and errors in
 // the middle, and leaves the connection usable; the row splitters cut text and binary output at
 // row boundaries whatever the chunking; the source emits chunks only when they are offered.
+import { createHash } from 'node:crypto';
 import { Client } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { ReadContext } from '@tributary/connector-sdk';
@@ -52,6 +53,20 @@ describe('raw COPY output', () => {
     expect(actual.length).toBeGreaterThan(1_000_000);
     expect(actual.equals(expected)).toBe(true);
     expect((await sql.query('SELECT count(*)::int AS n FROM t')).rows[0].n).toBe(5000);
+  });
+
+  it('ends its slices on row boundaries: a cut row is completed in the room its chunk\'s squeezed headers left', async () => {
+    const slices: Buffer[] = [];
+    for await (const slice of sql.query(copyOut('COPY (SELECT * FROM p ORDER BY id) TO STDOUT'))) slices.push(Buffer.from(slice as Buffer));
+    // ~4.6 MB in socket reads of up to 64 KB. A read too short to have room for the rest of its cut
+    // row (fewer than ~15 rows of ~75 bytes) may still end mid-row, so not every slice must; without
+    // the completion, a slice ends on a row boundary only by chance (about one in 75).
+    expect(slices.length).toBeGreaterThan(20);
+    const whole = slices.filter((slice) => slice[slice.length - 1] === 0x0a).length;
+    expect(whole / slices.length).toBeGreaterThan(0.8);
+    const lines = Buffer.concat(slices).toString('utf8').split('\n');
+    expect(lines.length).toBe(60_001);
+    expect(lines[59_999]).toBe(`60000\t${createHash('md5').update('60000').digest('hex')}\t${createHash('md5').update('120000').digest('hex')}`);
   });
 
   it('skips notices sent between rows', async () => {
