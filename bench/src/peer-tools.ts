@@ -2,11 +2,13 @@
 // `sling-linux-amd64` PyPI package — the `sling` package itself downloads the binary at first use)
 // and dlt reading with connectorx into Arrow. Both run from a Python environment of their own
 // (`bench/peers/install.sh`), because pyarrow 26 wants NumPy 2 and the machine's Python may pin 1.x.
+// sling's Parquet goes through the DuckDB CLI and its httpfs extension, which that environment holds
+// too (sling would download both at run time).
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 
@@ -64,6 +66,18 @@ function withSslDisabled(url: string): string {
   return u.toString();
 }
 
+/**
+ * The DuckDB CLI and extensions install.sh put beside the peers, for sling: its own CLI and DuckDB's
+ * httpfs extension instead of downloads. Nothing when they are missing (sling then downloads them).
+ */
+function slingDuckDb(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const bin = dirname(peersPython(env));
+  const duckdb = join(bin, 'duckdb');
+  const home = join(bin, '..', 'duckdb-home');
+  if (!existsSync(duckdb) || !existsSync(join(home, '.duckdb'))) return {};
+  return { DUCKDB_PATH: duckdb, DUCKDB_USE_INSTALLED_EXTENSIONS: 'true', HOME: home };
+}
+
 export function slingPeer(env: NodeJS.ProcessEnv = process.env): PeerTool {
   let binary: string | undefined = env['SLING_BINARY'];
   return {
@@ -77,7 +91,11 @@ export function slingPeer(env: NodeJS.ProcessEnv = process.env): PeerTool {
       const args = ['run', '--src-conn', 'BENCH_SRC', '--src-stream', `public.${table}`, '--mode', 'full-refresh'];
       if (target === 'pg-pg') args.push('--tgt-conn', 'BENCH_DST', '--tgt-object', `sling_bench.${table}`);
       else args.push('--tgt-object', `file://${outDir}/${table}.parquet`, '--tgt-options', '{"format": "parquet"}');
-      return { command: binary!, args, env: { ...process.env, BENCH_SRC: withSslDisabled(sourceUrl), BENCH_DST: withSslDisabled(destinationUrl), SLING_HOME_DIR: join(outDir, '.sling'), DISABLE_TELEMETRY: 'true', SLING_DISABLE_TELEMETRY: 'true' } };
+      return {
+        command: binary!,
+        args,
+        env: { ...process.env, ...slingDuckDb(env), BENCH_SRC: withSslDisabled(sourceUrl), BENCH_DST: withSslDisabled(destinationUrl), SLING_HOME_DIR: join(outDir, '.sling'), DISABLE_TELEMETRY: 'true', SLING_DISABLE_TELEMETRY: 'true' },
+      };
     },
     async rowsWritten({ target, table, destinationUrl, stderr, stdout }) {
       if (target === 'pg-pg') return countRows(destinationUrl, `sling_bench.${table}`);
@@ -86,7 +104,7 @@ export function slingPeer(env: NodeJS.ProcessEnv = process.env): PeerTool {
     },
     skipReason(output) {
       if (/Unable to Reach URL|Failed to download extension|downloading duckdb/i.test(output)) {
-        return 'sling writes Parquet through DuckDB, which it (and then DuckDB, for its json extension) downloads at run time: no internet on this machine';
+        return 'sling writes Parquet through DuckDB, which it (and then DuckDB, for its httpfs extension) downloads at run time: no internet on this machine (bench/peers/install.sh installs both)';
       }
       return undefined;
     },
