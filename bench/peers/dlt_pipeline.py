@@ -1,7 +1,8 @@
 """The dlt peer: one table from PostgreSQL, read with connectorx into Arrow, loaded by dlt.
 
-Usage: dlt_pipeline.py SOURCE_URL TABLE (postgres DEST_URL DATASET | parquet DIRECTORY) WORK_DIR
-Prints one JSON line: {"rows": n}.
+Usage: dlt_pipeline.py SOURCE_URL TABLE (postgres DEST_URL | parquet DIRECTORY | s3 BUCKET_URL) WORK_DIR
+For s3, the server and its keys come from BENCH_S3_ENDPOINT, BENCH_S3_ACCESS_KEY_ID and
+BENCH_S3_SECRET_ACCESS_KEY. Prints one JSON line: {"rows": n}.
 """
 import json
 import os
@@ -29,6 +30,15 @@ def main() -> None:
     if kind == "postgres":
         destination = dlt.destinations.postgres(credentials=with_password(target))
         dataset, file_format = f"dlt_{table}", "csv"
+    elif kind == "s3":
+        credentials = {
+            "aws_access_key_id": os.environ["BENCH_S3_ACCESS_KEY_ID"],
+            "aws_secret_access_key": os.environ["BENCH_S3_SECRET_ACCESS_KEY"],
+            "endpoint_url": os.environ["BENCH_S3_ENDPOINT"],
+            "region_name": "us-east-1",
+        }
+        destination = dlt.destinations.filesystem(bucket_url=target, credentials=credentials)
+        dataset, file_format = f"dlt_{table}", "parquet"
     else:
         destination = dlt.destinations.filesystem(bucket_url=f"file://{target}")
         dataset, file_format = f"dlt_{table}", "parquet"

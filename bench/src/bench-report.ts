@@ -97,6 +97,7 @@ export function notRun(id: string, dataset: string, kind: ScenarioKind, title: s
 const PEER_PAIRS: Record<string, string[]> = {
   'pg-pg': ['sling-pg-pg', 'dlt-pg-pg'],
   'pg-parquet-local': ['sling-parquet', 'dlt-parquet'],
+  'pg-parquet-s3': ['sling-parquet-s3', 'dlt-parquet-s3'],
 };
 
 export function addRatios(scenarios: ScenarioResult[]): void {

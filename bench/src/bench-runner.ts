@@ -12,7 +12,7 @@ import { ORDERS_TABLE, WIDE_TABLE, ordersSql, prepareDataset, touchRowsSql, wide
 import { summariseProfiles } from './cpu-profile.summary';
 import { runMeasured } from './measured-command';
 import { connectionConfig, PlatformDriver, type SyncRun } from './platform-driver';
-import { dltPeer, slingPeer, type PeerTool } from './peer-tools';
+import { dltPeer, slingPeer, type PeerS3, type PeerTarget, type PeerTool } from './peer-tools';
 
 export const BENCH_ROOT = resolve(__dirname, '..');
 const BIN = join(BENCH_ROOT, 'bin', 'bench.js');
@@ -54,8 +54,10 @@ export const ALL_SCENARIOS = [
   'scale-partitions',
   'sling-pg-pg',
   'sling-parquet',
+  'sling-parquet-s3',
   'dlt-pg-pg',
   'dlt-parquet',
+  'dlt-parquet-s3',
 ] as const;
 
 /** Scenarios that run on the wide table too (the others use orders only). */
@@ -137,14 +139,26 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
       await record('ceiling-pipe', dataset, 'ceiling', 'psql COPY TO STDOUT | psql COPY FROM STDIN', () => ceilingPipe(ctx, dataset));
     }
 
+    // The S3 server (SeaweedFS) of the S3 scenarios, started when the first one runs; a bucket each.
+    let s3: S3TestServer | undefined;
+    const s3Bucket = async (): Promise<PeerS3> => {
+      if (!s3) {
+        const started = await startS3Server();
+        cleanups.push(() => started.stop());
+        s3 = started;
+      }
+      return { endpoint: s3.endpoint, bucket: await s3.createBucket(), accessKeyId: s3.credentials.accessKeyId, secretAccessKey: s3.credentials.secretAccessKey };
+    };
+
     // 3. Peers (before the platform's syncs touch the orders table).
     const peers: PeerTool[] = options.peers ? [slingPeer(), dltPeer()] : [];
+    const peerTitles: Record<PeerTarget, string> = { 'pg-pg': 'PostgreSQL', parquet: 'Parquet (local file)', 'parquet-s3': 'Parquet on S3 (SeaweedFS)' };
     for (const dataset of datasets) {
       for (const peer of peers) {
-        for (const target of ['pg-pg', 'parquet'] as const) {
+        for (const target of ['pg-pg', 'parquet', 'parquet-s3'] as const) {
           const id = `${peer.name}-${target}`;
           if (dataset.table === WIDE_TABLE && !WIDE_SCENARIOS.has(id)) continue;
-          await record(id, dataset, 'peer', `${peer.name}: PostgreSQL → ${target === 'pg-pg' ? 'PostgreSQL' : 'Parquet (local file)'}`, () => runPeer(ctx, peer, target, dataset));
+          await record(id, dataset, 'peer', `${peer.name}: PostgreSQL → ${peerTitles[target]}`, async () => runPeer(ctx, peer, target, dataset, target === 'parquet-s3' ? await s3Bucket() : undefined));
         }
       }
     }
@@ -156,7 +170,6 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
       const driver = await PlatformDriver.start({ heartbeatTimeoutSeconds: 10, echo: options.echo });
       cleanups.push(() => driver.stop());
       platform = driver;
-      let s3: S3TestServer | undefined;
       const orders = datasets.find((d) => d.table === ORDERS_TABLE);
       for (const dataset of datasets) {
         const wide = dataset.table === WIDE_TABLE;
@@ -164,16 +177,10 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
         await record('pg-parquet-local', dataset, 'platform', 'PostgreSQL → Parquet, local files', () => syncScenario(ctx, driver, 'pg-parquet-local', dataset, localFiles(ctx, `parquet-${dataset.table}`, { format: 'parquet' })));
         if (wide) continue;
         await record('pg-parquet-s3', dataset, 'platform', 'PostgreSQL → Parquet on S3 (SeaweedFS)', async () => {
-          if (!s3) {
-            const started = await startS3Server();
-            cleanups.push(() => started.stop());
-            s3 = started;
-          }
-          const server = s3;
-          const bucket = await server.createBucket();
+          const bucket = await s3Bucket();
           const destination = {
             definitionId: 'destination-s3',
-            config: { bucket, prefix: 'bench', endpoint: server.endpoint, access_key_id: server.credentials.accessKeyId, secret_access_key: server.credentials.secretAccessKey, format: 'parquet' },
+            config: { bucket: bucket.bucket, prefix: 'bench', endpoint: bucket.endpoint, access_key_id: bucket.accessKeyId, secret_access_key: bucket.secretAccessKey, format: 'parquet' },
           };
           return syncScenario(ctx, driver, 'pg-parquet-s3', dataset, destination);
         });
@@ -437,13 +444,13 @@ async function columnDefinitions(url: string, table: string): Promise<string> {
   }
 }
 
-async function runPeer(ctx: RunContext, peer: PeerTool, target: 'pg-pg' | 'parquet', dataset: DatasetInfo): Promise<ScenarioResult> {
+async function runPeer(ctx: RunContext, peer: PeerTool, target: PeerTarget, dataset: DatasetInfo, s3?: PeerS3): Promise<ScenarioResult> {
   const id = `${peer.name}-${target}`;
   const unavailable = await peer.available();
   if (unavailable) return notRun(id, dataset.table, 'peer', id, 'skipped', unavailable);
   const outDir = join(ctx.work, `${id}-${dataset.table}`);
   await mkdir(outDir, { recursive: true });
-  const command = peer.command({ sourceUrl: ctx.sourceDb.url, table: dataset.table, target, destinationUrl: ctx.destinationDb.url, outDir });
+  const command = peer.command({ sourceUrl: ctx.sourceDb.url, table: dataset.table, target, destinationUrl: ctx.destinationDb.url, outDir, s3 });
   const run = await runMeasured({ name: peer.name, ...command, cwd: outDir });
   if (run.exitCode !== 0) {
     const skip = peer.skipReason(`${run.stdout}\n${run.stderr}`);

@@ -15,12 +15,24 @@ import { Client } from 'pg';
 const run = promisify(execFile);
 const PEERS_DIR = resolve(__dirname, '..', 'peers');
 
+/** Where a peer writes: PostgreSQL, a local Parquet file, or Parquet on the S3 server. */
+export type PeerTarget = 'pg-pg' | 'parquet' | 'parquet-s3';
+
+/** The S3 server (SeaweedFS) and the bucket of a `parquet-s3` run. */
+export interface PeerS3 {
+  endpoint: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
 export interface PeerCommandInput {
   sourceUrl: string;
   table: string;
-  target: 'pg-pg' | 'parquet';
+  target: PeerTarget;
   destinationUrl: string;
   outDir: string;
+  s3?: PeerS3;
 }
 
 export interface PeerTool {
@@ -29,7 +41,7 @@ export interface PeerTool {
   available(): Promise<string | undefined>;
   command(input: PeerCommandInput): { command: string; args: string[]; env: NodeJS.ProcessEnv };
   /** Rows the peer wrote (checked against the dataset). */
-  rowsWritten(input: { target: 'pg-pg' | 'parquet'; table: string; destinationUrl: string; outDir: string; stdout: string; stderr: string }): Promise<number>;
+  rowsWritten(input: { target: PeerTarget; table: string; destinationUrl: string; outDir: string; stdout: string; stderr: string }): Promise<number>;
   /** A known reason the peer cannot do this here (e.g. it wants to download something), from its output. */
   skipReason(output: string): string | undefined;
 }
@@ -87,14 +99,25 @@ export function slingPeer(env: NodeJS.ProcessEnv = process.env): PeerTool {
       if (!binary || !existsSync(binary)) return 'sling is not installed (bench/peers/install.sh installs the sling-linux-amd64 binary package; or set SLING_BINARY)';
       return undefined;
     },
-    command({ sourceUrl, table, target, destinationUrl, outDir }) {
+    command({ sourceUrl, table, target, destinationUrl, outDir, s3 }) {
       const args = ['run', '--src-conn', 'BENCH_SRC', '--src-stream', `public.${table}`, '--mode', 'full-refresh'];
       if (target === 'pg-pg') args.push('--tgt-conn', 'BENCH_DST', '--tgt-object', `sling_bench.${table}`);
-      else args.push('--tgt-object', `file://${outDir}/${table}.parquet`, '--tgt-options', '{"format": "parquet"}');
+      else if (target === 'parquet') args.push('--tgt-object', `file://${outDir}/${table}.parquet`, '--tgt-options', '{"format": "parquet"}');
+      else args.push('--tgt-conn', 'BENCH_S3', '--tgt-object', `s3://${s3!.bucket}/sling/${table}.parquet`, '--tgt-options', '{"format": "parquet"}');
+      // The keys go in the connection and in the environment too: sling's DuckDB reads S3 with a
+      // secret whose credential chain ('env;config') looks for them there.
+      const s3Connection = s3
+        ? {
+            BENCH_S3: JSON.stringify({ type: 's3', bucket: s3.bucket, endpoint: s3.endpoint, access_key_id: s3.accessKeyId, secret_access_key: s3.secretAccessKey, region: 'us-east-1' }),
+            AWS_ACCESS_KEY_ID: s3.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+            AWS_REGION: 'us-east-1',
+          }
+        : {};
       return {
         command: binary!,
         args,
-        env: { ...process.env, ...slingDuckDb(env), BENCH_SRC: withSslDisabled(sourceUrl), BENCH_DST: withSslDisabled(destinationUrl), SLING_HOME_DIR: join(outDir, '.sling'), DISABLE_TELEMETRY: 'true', SLING_DISABLE_TELEMETRY: 'true' },
+        env: { ...process.env, ...slingDuckDb(env), ...s3Connection, BENCH_SRC: withSslDisabled(sourceUrl), BENCH_DST: withSslDisabled(destinationUrl), SLING_HOME_DIR: join(outDir, '.sling'), DISABLE_TELEMETRY: 'true', SLING_DISABLE_TELEMETRY: 'true' },
       };
     },
     async rowsWritten({ target, table, destinationUrl, stderr, stdout }) {
@@ -119,15 +142,22 @@ export function dltPeer(env: NodeJS.ProcessEnv = process.env): PeerTool {
       const ok = await pythonCan(python, 'import dlt, connectorx, pyarrow, sqlalchemy, psycopg2; from dlt.sources.sql_database import sql_table; print("ok")');
       return ok === 'ok' ? undefined : `dlt, connectorx, pyarrow, sqlalchemy or psycopg2 cannot be imported by ${python} (bench/peers/install.sh installs them)`;
     },
-    command({ sourceUrl, table, target, destinationUrl, outDir }) {
+    command({ sourceUrl, table, target, destinationUrl, outDir, s3 }) {
       const script = join(PEERS_DIR, 'dlt_pipeline.py');
-      const args = target === 'pg-pg' ? [script, plainUrl(sourceUrl), table, 'postgres', plainUrl(destinationUrl), outDir] : [script, plainUrl(sourceUrl), table, 'parquet', join(outDir, 'files'), outDir];
-      return { command: python, args, env: { ...process.env, RUNTIME__DLTHUB_TELEMETRY: 'false' } };
+      const source = [script, plainUrl(sourceUrl), table];
+      const args =
+        target === 'pg-pg'
+          ? [...source, 'postgres', plainUrl(destinationUrl), outDir]
+          : target === 'parquet'
+            ? [...source, 'parquet', join(outDir, 'files'), outDir]
+            : [...source, 's3', `s3://${s3!.bucket}/dlt`, outDir];
+      const s3Credentials = s3 ? { BENCH_S3_ENDPOINT: s3.endpoint, BENCH_S3_ACCESS_KEY_ID: s3.accessKeyId, BENCH_S3_SECRET_ACCESS_KEY: s3.secretAccessKey } : {};
+      return { command: python, args, env: { ...process.env, ...s3Credentials, RUNTIME__DLTHUB_TELEMETRY: 'false' } };
     },
     async rowsWritten({ target, table, destinationUrl, outDir, stdout }) {
       if (target === 'pg-pg') return countRows(destinationUrl, `dlt_${table}.${table}`);
-      const files = await readdir(join(outDir, 'files'), { recursive: true }).catch(() => [] as string[]);
-      if (!files.some((f) => String(f).endsWith('.parquet'))) return 0;
+      const files = target === 'parquet' ? await readdir(join(outDir, 'files'), { recursive: true }).catch(() => [] as string[]) : [];
+      if (target === 'parquet' && !files.some((f) => String(f).endsWith('.parquet'))) return 0;
       const line = stdout.trim().split('\n').pop() ?? '{}';
       return Number((JSON.parse(line) as { rows?: number }).rows ?? 0);
     },
