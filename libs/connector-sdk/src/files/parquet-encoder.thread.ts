@@ -18,9 +18,10 @@
 //                    written (a bytes message was written)
 //   thread → writer: spent {slot} (its batch was read into the encoder: the slot is free again),
 //                    bytes {data}, done, error {message}
-// The writer lends a few slots at most (ParquetFileWriter.flush waits while they are out), and the
-// thread reads a batch only when the encoder asks for the next one, so what is in flight stays
-// bounded however far the writer runs ahead of the encoder.
+// The writer's flush() waits while two slots are out (the file writer calls it after each chunk),
+// the thread reads a batch only when the encoder asks for the next one, and slots beyond three (a
+// chunk that filled several batches at once) or outsized ones are let go once read, so what is in
+// flight and what is kept stay bounded however far the writer runs ahead of the encoder.
 import { Worker } from 'node:worker_threads';
 
 export interface EncoderProperties {
@@ -34,7 +35,6 @@ export interface EncoderProperties {
 
 export type ToEncoder = { kind: 'start'; properties: EncoderProperties } | { kind: 'batch'; slot: number; ipc: Uint8Array } | { kind: 'end' } | { kind: 'written' };
 export type FromEncoder = { kind: 'spent'; slot: number } | { kind: 'bytes'; data: Uint8Array } | { kind: 'done' } | { kind: 'error'; message: string };
-
 
 /**
  * The thread's code. Its source text becomes the thread's script (`eval`), so it must use nothing
@@ -152,6 +152,12 @@ function sharedBytes(bytes: number): Uint8Array {
   return new Uint8Array(new SharedArrayBuffer(size));
 }
 
+/** Slots kept for the next batches once given back: a burst's extra slots are let go. */
+const KEEP_SLOTS = 3;
+/** A slot larger than this (a batch of huge values) is let go once read, not kept for the next batch. */
+const KEEP_SLOT_BYTES = 16 << 20;
+const NO_BYTES = new Uint8Array(0);
+
 /** An encoder thread and the batch slots it is lent (both outlive a file: threads are reused). */
 export class EncoderThread {
   readonly worker = new Worker(THREAD_SOURCE, { eval: true, workerData: { parquetWasm: require.resolve('parquet-wasm') }, resourceLimits: THREAD_HEAP });
@@ -160,27 +166,30 @@ export class EncoderThread {
   idleTimer?: NodeJS.Timeout;
 
   /**
-   * A free slot of at least `bytes` (a free one too small is replaced; none free: one more). As many
-   * slots as batches in flight at once: the writer's backpressure keeps that to a few.
+   * A free slot of at least `bytes` (a free one too small, or let go, gets a new buffer; none free:
+   * one more). The writer's backpressure keeps the slots lent at once to a few.
    */
   lend(bytes: number): { slot: number; bytes: Uint8Array } {
     let slot = this.slots.findIndex((s) => !s.lent && s.bytes.length >= bytes);
     if (slot < 0) {
       slot = this.slots.findIndex((s) => !s.lent);
-      if (slot < 0) slot = this.slots.push({ bytes: new Uint8Array(0), lent: false }) - 1;
+      if (slot < 0) slot = this.slots.push({ bytes: NO_BYTES, lent: false }) - 1;
       this.slots[slot]!.bytes = sharedBytes(bytes);
     }
     this.slots[slot]!.lent = true;
     return { slot, bytes: this.slots[slot]!.bytes };
   }
 
+  /** The thread has read the slot's batch. Beyond KEEP_SLOTS, or outsized, its buffer is let go. */
   giveBack(slot: number): void {
-    this.slots[slot]!.lent = false;
+    const given = this.slots[slot]!;
+    given.lent = false;
+    if (given.bytes.length > KEEP_SLOT_BYTES || this.slots.filter((s) => s.bytes.length > 0).length > KEEP_SLOTS) given.bytes = NO_BYTES;
   }
 
-  /** Slots, lent or not (as many as were ever lent at once). */
+  /** Slots holding a buffer, lent or not. */
   get slotCount(): number {
-    return this.slots.length;
+    return this.slots.filter((s) => s.bytes.length > 0).length;
   }
 
   /** Slots lent and not given back: batches sent and not yet read into the encoder. */

@@ -2,7 +2,7 @@
 // batch after batch, no object per value), each full batch is handed as Arrow IPC to the Rust
 // Parquet writer of parquet-wasm, running in a worker thread of its own (parquet-encoder.thread.ts)
 // so that encoding overlaps decoding, and its output is streamed into the sink as row groups complete.
-// Memory stays bounded by one row group plus one batch, whatever the file size.
+// Memory stays bounded by one row group plus a few batches, whatever the file size.
 //
 // Rows come either as records (add) or as chunks of binary COPY tuples from PostgreSQL (addChunk),
 // which are decoded column by column straight into the same buffers — text bytes copied, integers
@@ -28,9 +28,9 @@ import { toBoolean, toBytes, toDateDays, toDouble, toInt64, toTimestampMicros, t
 
 // Memory (the worker's budget is 512 MB, ~200 MB of which a fresh worker holds). A batch is held
 // three times over — column buffers, their Arrow IPC copy (in a slot shared with the encoder
-// thread, at most BATCHES_AHEAD of them waiting), and the copy parquet-wasm decodes — and up to two
-// batches sit in the encoder thread's wasm memory (the one read ahead and the one being encoded),
-// which never shrinks once grown. Batches close at 16,384 rows or 4 MiB of Arrow data, whichever
+// thread: BATCHES_AHEAD of them unread before the writer waits, three kept between batches), and
+// the copy parquet-wasm decodes — and up to two batches sit in the encoder thread's wasm memory
+// (the one read ahead and the one being encoded), which never shrinks once grown. Batches close at 16,384 rows or 4 MiB of Arrow data, whichever
 // comes first: ~30 MB in all, while a batch still carries enough rows that the per-batch cost (IPC
 // framing, wasm calls) stays under 1% of encoding. The rest of wasm memory is the row group being
 // encoded, about three times `rowGroupBytes` at its peak (pages, the output buffer it is copied
@@ -612,8 +612,12 @@ export class ParquetFileWriter implements RecordFileWriter {
     return this.sink.bytes;
   }
 
+  /**
+   * Not bytes held here (batches go to the encoder as they fill) but a nudge: while the encoder has
+   * BATCHES_AHEAD batches unread, the file writer's next check calls flush(), which waits for it.
+   */
   get pendingBytes(): number {
-    return 0;
+    return this.encoder && this.encoder.lent >= BATCHES_AHEAD ? Number.MAX_SAFE_INTEGER : 0;
   }
 
   add(row: Record<string, unknown>): void {
