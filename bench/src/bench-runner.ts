@@ -1,8 +1,10 @@
 // One benchmark run: prepare the datasets, measure the ceilings, run every selected scenario
 // through the real platform and the peers, and write bench/results/<date>.json + .md.
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { Client } from 'pg';
 import globalSetup, { stopTestInfrastructure, takeTestInfrastructure } from '../../tools/testing/global-setup';
 import { startS3Server, type S3TestServer } from '../../tools/testing/s3-server';
@@ -110,6 +112,9 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
       if (!wanted(id)) return;
       log(`▶ ${id} (${dataset.table})`);
       try {
+        // What the previous scenario wrote is on disk first: the kernel's write-back of its files
+        // (dlt leaves GBs of them) would otherwise take CPU and disk from this one.
+        await flushFileSystems();
         const profileDir = options.profile && kind === 'platform' ? join(options.outDir, 'profiles', runStamp, `${id}-${dataset.table}`) : undefined;
         if (kind === 'platform') await platform?.freshWorkers(1, profileDir ? { NODE_OPTIONS: `--require ${join(BENCH_ROOT, 'bin', 'cpu-profile.preload.js')}`, BENCH_CPU_PROFILE_DIR: profileDir } : {});
         const load = loadavg()[0]!;
@@ -478,4 +483,9 @@ async function otherRuns(dir: string): Promise<RssAtSize[]> {
     }
   }
   return runs;
+}
+
+/** `sync`: the kernel writes out every dirty page (best effort: a machine without it goes on). */
+async function flushFileSystems(): Promise<void> {
+  await promisify(execFile)('sync', [], { timeout: 300_000 }).catch(() => undefined);
 }
