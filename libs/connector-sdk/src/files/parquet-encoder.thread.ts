@@ -184,7 +184,7 @@ export class EncoderThread {
   giveBack(slot: number): void {
     const given = this.slots[slot]!;
     given.lent = false;
-    if (given.bytes.length > KEEP_SLOT_BYTES || this.slots.filter((s) => s.bytes.length > 0).length > KEEP_SLOTS) given.bytes = NO_BYTES;
+    if (given.bytes.length > KEEP_SLOT_BYTES || this.slotCount > KEEP_SLOTS) given.bytes = NO_BYTES;
   }
 
   /** Slots holding a buffer, lent or not. */

@@ -30,9 +30,9 @@ import { toBoolean, toBytes, toDateDays, toDouble, toInt64, toTimestampMicros, t
 // three times over — column buffers, their Arrow IPC copy (in a slot shared with the encoder
 // thread: BATCHES_AHEAD of them unread before the writer waits, three kept between batches), and
 // the copy parquet-wasm decodes — and up to two batches sit in the encoder thread's wasm memory
-// (the one read ahead and the one being encoded), which never shrinks once grown. Batches close at 16,384 rows or 4 MiB of Arrow data, whichever
-// comes first: ~30 MB in all, while a batch still carries enough rows that the per-batch cost (IPC
-// framing, wasm calls) stays under 1% of encoding. The rest of wasm memory is the row group being
+// (the one read ahead and the one being encoded), which never shrinks once grown. Batches close at
+// 16,384 rows or 4 MiB of Arrow data, whichever comes first: ~30 MB in all, while a batch still
+// carries enough rows that the per-batch cost (IPC framing, wasm calls) stays under 1% of encoding. The rest of wasm memory is the row group being
 // encoded, about three times `rowGroupBytes` at its peak (pages, the output buffer it is copied
 // into, allocator slack): ~105 MB for the default 32 MB (measured on the bench's wide table).
 const BATCH_ROWS = 16_384;
