@@ -2,8 +2,8 @@
 // `sling-linux-amd64` PyPI package — the `sling` package itself downloads the binary at first use)
 // and dlt reading with connectorx into Arrow. Both run from a Python environment of their own
 // (`bench/peers/install.sh`), because pyarrow 26 wants NumPy 2 and the machine's Python may pin 1.x.
-// sling's Parquet goes through the DuckDB CLI and its httpfs extension, which that environment holds
-// too (sling would download both at run time).
+// sling's Parquet goes through the DuckDB CLI and its httpfs and aws extensions, which that
+// environment holds too (sling would download them at run time).
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
@@ -80,7 +80,8 @@ function withSslDisabled(url: string): string {
 
 /**
  * The DuckDB CLI and extensions install.sh put beside the peers, for sling: its own CLI and DuckDB's
- * httpfs extension instead of downloads. Nothing when they are missing (sling then downloads them).
+ * httpfs and aws extensions instead of downloads. Nothing when they are missing (sling then
+ * downloads them).
  */
 function slingDuckDb(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const bin = dirname(peersPython(env));
@@ -127,7 +128,7 @@ export function slingPeer(env: NodeJS.ProcessEnv = process.env): PeerTool {
     },
     skipReason(output) {
       if (/Unable to Reach URL|Failed to download extension|downloading duckdb/i.test(output)) {
-        return 'sling writes Parquet through DuckDB, which it (and then DuckDB, for its httpfs extension) downloads at run time: no internet on this machine (bench/peers/install.sh installs both)';
+        return 'sling writes Parquet through DuckDB, which it (and then DuckDB, for its httpfs and aws extensions) downloads at run time: no internet on this machine (bench/peers/install.sh installs both)';
       }
       return undefined;
     },
@@ -156,8 +157,10 @@ export function dltPeer(env: NodeJS.ProcessEnv = process.env): PeerTool {
     },
     async rowsWritten({ target, table, destinationUrl, outDir, stdout }) {
       if (target === 'pg-pg') return countRows(destinationUrl, `dlt_${table}.${table}`);
-      const files = target === 'parquet' ? await readdir(join(outDir, 'files'), { recursive: true }).catch(() => [] as string[]) : [];
-      if (target === 'parquet' && !files.some((f) => String(f).endsWith('.parquet'))) return 0;
+      if (target === 'parquet') {
+        const files = await readdir(join(outDir, 'files'), { recursive: true }).catch(() => [] as string[]);
+        if (!files.some((f) => String(f).endsWith('.parquet'))) return 0;
+      }
       const line = stdout.trim().split('\n').pop() ?? '{}';
       return Number((JSON.parse(line) as { rows?: number }).rows ?? 0);
     },
